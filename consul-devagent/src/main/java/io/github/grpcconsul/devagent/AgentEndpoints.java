@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
+import io.github.grpcconsul.devagent.filter.FilterSchema;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -192,7 +193,7 @@ final class AgentEndpoints {
   // ---- reads -----------------------------------------------------------------------------------------------
 
   private void services(ApiRequest req) {
-    Predicate<JsonElement> filter = Filters.of(req, Filters.Schema.AGENT_SERVICES);
+    Predicate<JsonElement> filter = Filters.of(req, FilterSchema.AGENT_SERVICES);
     Authz authz = req.authz();
     JsonObject out = new JsonObject();
     boolean filtered = store.read(() -> {
@@ -271,7 +272,7 @@ final class AgentEndpoints {
   }
 
   private void checks(ApiRequest req) {
-    Predicate<JsonElement> filter = Filters.of(req, Filters.Schema.AGENT_CHECKS);
+    Predicate<JsonElement> filter = Filters.of(req, FilterSchema.AGENT_CHECKS);
     Authz authz = req.authz();
     JsonObject out = new JsonObject();
     boolean filtered = store.read(() -> {
