@@ -248,7 +248,7 @@ final class ConsulTarget {
           throw fail("port " + portNumber + " is out of range (1-65535)");
         }
       }
-      agentAddress = host + ":" + portNumber;
+      agentAddress = decode(host, "the agent host") + ":" + portNumber;
     }
 
     private void parsePath(String rawPath) {
