@@ -152,7 +152,7 @@ final class WatchRegistry {
       clients.put(key.client, client);
     }
     client.watches++;
-    ServiceWatch watch = new ServiceWatch(description);
+    ServiceWatch watch = new ServiceWatch(description, key.query.near().isPresent());
     ConsulClient consul = client.client;
     HealthQuery query = key.query;
     BlockingQuery<List<HealthEntry>> blockingQuery = BlockingQuery.<List<HealthEntry>>newBuilder(
