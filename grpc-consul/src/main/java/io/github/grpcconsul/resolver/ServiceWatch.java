@@ -59,16 +59,20 @@ final class ServiceWatch {
     return state;
   }
 
+  /** Consul answered a request, changed or not: ends an error streak. */
+  synchronized void onSuccess() {
+    if (failing) {
+      failing = false;
+      logger.log(Level.INFO, "consul: {0}: Consul answers again", description);
+    }
+  }
+
   /** Consul answered: a new (or the first) good list. */
   void onEntries(List<HealthEntry> entries) {
     List<Instance> instances = InstanceMapper.map(entries, keepOrder);
     WatchState next;
     synchronized (this) {
-      if (failing) {
-        failing = false;
-        logger.log(Level.INFO, "consul: {0}: Consul answers again ({1} instance(s))",
-            new Object[] {description, instances.size()});
-      }
+      onSuccess();
       state = state.withInstances(instances);
       next = state;
     }

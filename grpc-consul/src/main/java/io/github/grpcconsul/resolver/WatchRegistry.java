@@ -156,7 +156,8 @@ final class WatchRegistry {
     ConsulClient consul = client.client;
     HealthQuery query = key.query;
     BlockingQuery<List<HealthEntry>> blockingQuery = BlockingQuery.<List<HealthEntry>>newBuilder(
-            (index, wait) -> consul.healthService(query, index, wait),
+            new RereadAfterErrorFetcher<>((index, wait) -> consul.healthService(query, index, wait),
+                watch::onSuccess),
             new BlockingQuery.Listener<List<HealthEntry>>() {
               @Override
               public void onResult(List<HealthEntry> value, QueryResult<List<HealthEntry>> result) {
