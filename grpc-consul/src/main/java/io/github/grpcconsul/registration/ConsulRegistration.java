@@ -255,6 +255,25 @@ public final class ConsulRegistration implements AutoCloseable {
     }
   }
 
+  /** For tests in this package: dies like a {@code kill -9}'d process would, telling Consul nothing. */
+  void crashForTest() throws InterruptedException {
+    synchronized (lock) {
+      shutdown = CompletableFuture.completedFuture(null);
+      if (executor != null) {
+        executor.shutdownNow();
+        executor.awaitTermination(5, TimeUnit.SECONDS);
+        client.close();
+      }
+    }
+    if (settings.server() != null) {
+      settings.server().shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  RegistrationSettings settingsForTest() {
+    return settings;
+  }
+
   /** For tests in this package: whether the agent currently holds our registration, as far as we know. */
   boolean isRegisteredForTest() {
     RegistrationLoop loop;

@@ -113,7 +113,7 @@ final class RegistrationLoop {
     long version = statusVersion;
     CompletableFuture<Void> call;
     try {
-      call = client.registerService(ServiceDefinitions.of(settings, status, note), true);
+      call = client.registerService(ServiceDefinitions.of(settings, status), true);
     } catch (RuntimeException e) {
       call = CompletableFuture.failedFuture(e);
     }
@@ -147,7 +147,8 @@ final class RegistrationLoop {
     firstRegistration.complete(null);
     sentStatusVersion = version;
     if (settings.hasTtlCheck()) {
-      if (statusVersion != sentStatusVersion) {
+      // Registration cannot carry a check's output: send it (and any status set meanwhile) with a beat at once.
+      if (statusVersion != sentStatusVersion || !note.isEmpty()) {
         beatNow();
       } else {
         scheduleBeat(beatInterval());

@@ -14,7 +14,7 @@ final class ServiceDefinitions {
    * Checks start in the health we know now rather than Consul's default (critical): the server is already running,
    * so a new or re-registered instance becomes usable at once instead of after the first TTL beat or probe.
    */
-  static ServiceDefinition of(RegistrationSettings s, CheckStatus initial, String note) {
+  static ServiceDefinition of(RegistrationSettings s, CheckStatus initial) {
     List<CheckDefinition> checks = new ArrayList<>();
     if (s.hasTtlCheck()) {
       checks.add(CheckDefinition.newBuilder()
@@ -22,7 +22,7 @@ final class ServiceDefinitions {
           .name("gRPC server '" + s.serviceName() + "' heartbeat")
           .ttl(s.ttl())
           .status(initial)
-          .notes(note.isEmpty() ? null : note)
+          .notes("Beaten by the gRPC server at most every TTL/3; expires when the process is gone")
           .deregisterCriticalServiceAfter(s.deregisterCriticalServiceAfter())
           .build());
     }
