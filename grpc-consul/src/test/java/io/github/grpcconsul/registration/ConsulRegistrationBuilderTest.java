@@ -125,7 +125,7 @@ class ConsulRegistrationBuilderTest {
     InetAddress site4 = InetAddress.getByName("10.0.0.5");
     assertThat(AddressDetector.choose(List.of(loopback, linkLocal, global6, global4, site4))).isEqualTo("10.0.0.5");
     assertThat(AddressDetector.choose(List.of(loopback, global6, global4))).isEqualTo("203.0.113.7");
-    assertThat(AddressDetector.choose(List.of(linkLocal, global6))).isEqualTo("2001:db8::1");
+    assertThat(AddressDetector.choose(List.of(linkLocal, global6))).isEqualTo("2001:db8:0:0:0:0:0:1");
     assertThat(AddressDetector.choose(List.of(loopback, linkLocal))).isEqualTo("127.0.0.1");
   }
 
