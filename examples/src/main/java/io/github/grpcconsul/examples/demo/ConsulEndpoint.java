@@ -1,15 +1,16 @@
 package io.github.grpcconsul.examples.demo;
 
+import io.github.grpcconsul.consul.ConsulClient;
 import io.github.grpcconsul.consul.ConsulConfig;
+import io.github.grpcconsul.consul.ConsulException;
 import io.github.grpcconsul.devagent.DevAgent;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Locale;
-import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * The Consul the demo runs against: the one at {@code CONSUL_HTTP_ADDR} when it answers, otherwise an embedded dev
@@ -19,6 +20,7 @@ final class ConsulEndpoint implements AutoCloseable {
   /** Embedded agent: how long an instance may stay critical before it is removed, and how often that is checked. */
   static final Duration REAP_AFTER = Duration.ofSeconds(1);
   static final Duration REAP_INTERVAL = Duration.ofMillis(200);
+  private static final Duration PROBE_TIMEOUT = Duration.ofMillis(1500);
 
   private final ConsulConfig config;
   private final String authority;
@@ -33,24 +35,23 @@ final class ConsulEndpoint implements AutoCloseable {
   }
 
   /**
-   * Probes {@code CONSUL_HTTP_ADDR} (unless {@code forceEmbedded}) and falls back to starting a dev agent.
-   *
-   * @param env the environment, a parameter so tests need not depend on the machine's
+   * Uses {@code fromEnvironment} when {@code envAddress} (the value of {@code CONSUL_HTTP_ADDR}) is set and a Consul
+   * answers there, unless {@code forceEmbedded}; otherwise starts a dev agent.
    */
-  static ConsulEndpoint open(boolean forceEmbedded, Map<String, String> env) throws IOException {
-    String address = env.get("CONSUL_HTTP_ADDR");
+  static ConsulEndpoint open(boolean forceEmbedded, String envAddress, Supplier<ConsulConfig> fromEnvironment)
+      throws IOException {
     String why;
     if (forceEmbedded) {
       why = "--embedded was given";
-    } else if (address == null || address.isBlank()) {
+    } else if (envAddress == null || envAddress.isBlank()) {
       why = "CONSUL_HTTP_ADDR is not set";
     } else {
-      String failure = probe(address, env);
+      ConsulConfig config = fromEnvironment.get();
+      String failure = probe(config);
       if (failure == null) {
-        return new ConsulEndpoint(ConsulConfig.fromEnvironment(), "",
-            "the Consul at CONSUL_HTTP_ADDR=" + address, null);
+        return new ConsulEndpoint(config, "", "the Consul at CONSUL_HTTP_ADDR=" + envAddress, null);
       }
-      why = "no Consul answered at CONSUL_HTTP_ADDR=" + address + " (" + failure + ")";
+      why = "no Consul answered at CONSUL_HTTP_ADDR=" + envAddress + " (" + failure + ")";
     }
     DevAgent agent = DevAgent.builder()
         .httpPort(0)
@@ -63,22 +64,23 @@ final class ConsulEndpoint implements AutoCloseable {
         "an embedded dev agent at " + agent.httpAddress() + ", since " + why, agent);
   }
 
-  /** Asks {@code /v1/status/leader}; returns null when a Consul answered, else why not. */
-  private static String probe(String address, Map<String, String> env) {
-    boolean tls = address.startsWith("https://")
-        || "true".equalsIgnoreCase(env.getOrDefault("CONSUL_HTTP_SSL", "").trim());
-    String hostPort = address.replaceFirst("^https?://", "");
-    try {
-      URI uri = URI.create((tls ? "https://" : "http://") + hostPort + "/v1/status/leader");
-      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(700)).build();
-      HttpResponse<Void> response = http.send(
-          HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(1)).GET().build(),
-          HttpResponse.BodyHandlers.discarding());
-      return response.statusCode() == 200 ? null : "HTTP " + response.statusCode();
-    } catch (IOException | IllegalArgumentException e) {
-      String message = e.getMessage();
-      return message == null || message.isBlank()
-          ? e.getClass().getSimpleName() : message.toLowerCase(Locale.ROOT);
+  /**
+   * Asks the agent who it is, with the environment's address, TLS settings and token; returns null when a Consul
+   * answered (an ACL denial is an answer too), else why not.
+   */
+  private static String probe(ConsulConfig config) {
+    ConsulConfig quick = config.toBuilder().connectTimeout(PROBE_TIMEOUT).requestTimeout(PROBE_TIMEOUT).build();
+    try (ConsulClient client = ConsulClient.create(quick)) {
+      client.agentSelf().get(PROBE_TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
+      return null;
+    } catch (ExecutionException | CompletionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      if (cause instanceof ConsulException consul && consul.isAclDenied()) {
+        return null;
+      }
+      return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    } catch (TimeoutException e) {
+      return "no answer within " + PROBE_TIMEOUT.toMillis() + " ms";
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return "interrupted";

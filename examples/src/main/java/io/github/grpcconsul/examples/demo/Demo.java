@@ -1,11 +1,13 @@
 package io.github.grpcconsul.examples.demo;
 
+import io.github.grpcconsul.consul.ConsulConfig;
 import io.github.grpcconsul.examples.hello.Flags;
 import io.github.grpcconsul.examples.hello.OneLineLogging;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 
 /**
@@ -40,7 +42,7 @@ public final class Demo {
     Flags flags;
     Scenario.Settings settings;
     try {
-      flags = Flags.parse(args, ALIASES, Set.of("short", "long", "embedded", "help"));
+      flags = parse(args);
       if (flags.has("help")) {
         System.out.println(USAGE);
         return;
@@ -51,8 +53,21 @@ public final class Demo {
       System.exit(2);
       return;
     }
-    DemoReport report = run(settings, flags.has("embedded"), System.getenv(), System.out);
+    DemoReport report;
+    try {
+      report = run(settings, flags.has("embedded"), System.getenv("CONSUL_HTTP_ADDR"),
+          ConsulConfig::fromEnvironment, System.out);
+    } catch (IllegalArgumentException e) {
+      // A malformed CONSUL_* variable: the message names it and the fix.
+      System.err.println("demo: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     System.exit(report.problems().isEmpty() ? 0 : 1);
+  }
+
+  static Flags parse(String... args) {
+    return Flags.parse(args, ALIASES, Set.of("short", "long", "embedded", "help"));
   }
 
   static Scenario.Settings settings(Flags flags) {
@@ -68,10 +83,10 @@ public final class Demo {
   }
 
   /** Runs the scenario and prints its story and summary to {@code out}. */
-  static DemoReport run(Scenario.Settings settings, boolean forceEmbedded, Map<String, String> env, PrintStream out)
-      throws Exception {
+  static DemoReport run(Scenario.Settings settings, boolean forceEmbedded, String envAddress,
+      Supplier<ConsulConfig> fromEnvironment, PrintStream out) throws Exception {
     Narrator narrator = new Narrator(out);
-    try (ConsulEndpoint consul = ConsulEndpoint.open(forceEmbedded, env)) {
+    try (ConsulEndpoint consul = ConsulEndpoint.open(forceEmbedded, envAddress, fromEnvironment)) {
       narrator.say("Consul: using " + consul.description());
       DemoReport report = new Scenario(settings, consul, narrator).run();
       narrator.print(report.render());

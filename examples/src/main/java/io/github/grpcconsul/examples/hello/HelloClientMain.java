@@ -75,14 +75,18 @@ public final class HelloClientMain {
       awaitQuietly(done);
     }, "hello-client-shutdown"));
     try {
-      callLoop(HelloGrpc.newBlockingStub(channel), text, interval, deadline, count, stop);
+      Outcome outcome = callLoop(HelloGrpc.newBlockingStub(channel), text, interval, deadline, count, stop);
+      System.out.println("calls: " + outcome.ok() + " ok, " + outcome.failed() + " failed");
     } finally {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       done.countDown();
     }
   }
 
-  private static void callLoop(HelloGrpc.HelloBlockingStub stub, String text, Duration interval, Duration deadline,
+  /** How many calls succeeded and failed. */
+  record Outcome(long ok, long failed) {}
+
+  static Outcome callLoop(HelloGrpc.HelloBlockingStub stub, String text, Duration interval, Duration deadline,
       int count, CountDownLatch stop) throws InterruptedException {
     long ok = 0;
     long failed = 0;
@@ -113,7 +117,7 @@ public final class HelloClientMain {
         break;
       }
     }
-    System.out.println("calls: " + ok + " ok, " + failed + " failed");
+    return new Outcome(ok, failed);
   }
 
   private static void awaitQuietly(CountDownLatch latch) {
