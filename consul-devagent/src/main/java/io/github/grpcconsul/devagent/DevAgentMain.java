@@ -1,7 +1,9 @@
 package io.github.grpcconsul.devagent;
 
-/** Placeholder entry point; replaced by the dev agent's CLI. */
+/** Placeholder until the CLI lands. */
 final class DevAgentMain {
+  private DevAgentMain() {}
+
   public static void main(String[] args) {
     System.out.println("consul-devagent");
   }
