@@ -10,11 +10,13 @@ final class Report {
     StringBuilder md = new StringBuilder();
     md.append(String.format(Locale.ROOT,
         "Machine: %d cores (`nproc`), %s %s (%s), %s. Mode `%s`: %d instances, %d trials per churn step, "
-            + "step timeout %d s, agent outage %d s, drain %d s during the rolling restart.%n%n",
+            + "changes %d to %d ms apart, step timeout %d s, agent outage %d s, "
+            + "drain %d s during the rolling restart.%n%n",
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
         System.getProperty("java.runtime.version"), System.getProperty("java.vendor"),
         System.getProperty("os.name") + " " + System.getProperty("os.arch"), options.mode(), options.instances(),
-        options.trials(), options.stepTimeout().toSeconds(), options.outage().toSeconds(),
+        options.trials(), options.gap().toMillis(), 2 * options.gap().toMillis(), options.stepTimeout().toSeconds(),
+        options.outage().toSeconds(),
         options.drain().toSeconds()));
     md.append("Command: `").append(command).append("`\n\n");
     for (ContenderResult r : new ContenderResult[] {ours, peer}) {

@@ -10,7 +10,8 @@ import java.util.logging.Logger;
  * writes {@code target/scenario/report.md} plus the propagation plot.
  *
  * <p>Arguments: {@code --mode full|quick}, {@code --root <project dir>} (default: the working directory),
- * {@code --plot <png>} (default {@code <root>/docs/propagation.png} in full mode, {@code target/scenario/propagation.png}
+ * {@code --plot <png>} (default {@code <root>/docs/propagation.png} in full mode,
+ * {@code target/scenario/propagation.png}
  * in quick mode). System properties {@code scenario.spring.classes} and {@code scenario.spring.classpathFile} locate
  * the grpc-spring contender (the benchmarks pom sets them).
  */

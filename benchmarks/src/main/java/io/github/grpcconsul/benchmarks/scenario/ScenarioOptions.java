@@ -14,6 +14,8 @@ import java.time.Duration;
  * @param outage how long the agent stays down
  * @param settle how long the harness watches after re-registration and after the rolling restart
  * @param drain a rolling restart waits this long between deregistering an instance and stopping its server
+ * @param gap churn changes come at least this far apart, plus a random part of up to the same again, so that they hit
+ *     each contender's polling or rate-limiting cycle at random phases instead of measuring one back-to-back burst
  */
 record ScenarioOptions(
     String mode,
@@ -25,20 +27,23 @@ record ScenarioOptions(
     Duration idleWindow,
     Duration outage,
     Duration settle,
-    Duration drain) {
+    Duration drain,
+    Duration gap) {
 
   /** Startup (JVM, Spring context, first resolution) may take this long on a loaded 2-core machine. */
   static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
 
   static ScenarioOptions full() {
-    return new ScenarioOptions("full", 4, 20, Duration.ofSeconds(30), 2, Duration.ofMillis(500),
-        Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(2));
+    return new ScenarioOptions("full", 4, 15, Duration.ofSeconds(30), 2, Duration.ofMillis(500),
+        Duration.ofSeconds(20), Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(2),
+        Duration.ofMillis(700));
   }
 
   /** Smoke mode for CI: every step once, short waits; the numbers mean little. */
   static ScenarioOptions quick() {
     return new ScenarioOptions("quick", 3, 1, Duration.ofSeconds(10), 1, Duration.ofMillis(300),
-        Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(1));
+        Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(1),
+        Duration.ofMillis(200));
   }
 
   static ScenarioOptions forMode(String mode) {

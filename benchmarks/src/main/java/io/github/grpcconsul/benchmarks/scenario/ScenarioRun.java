@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Random;
 import java.util.logging.Logger;
 
 /**
@@ -25,6 +26,8 @@ final class ScenarioRun {
   private final Path logDir;
   private final ContenderResult result;
   private final Deque<ProbeInstance> live = new ArrayDeque<>();
+  /** Fixed seed: every contender gets the same sequence of gaps. */
+  private final Random gaps = new Random(42);
   private DevAgent agent;
   private long requestsOfEarlierAgents;
   private Registrar registrar;
@@ -119,6 +122,7 @@ final class ScenarioRun {
 
   /** Makes the change and waits for the first call to reach {@code instance} (armed before). */
   private void timeFirstCall(Step step, ProbeInstance instance, Change change) throws Exception {
+    awaitGap();
     long failedBefore = client.failedCalls();
     long changed = System.nanoTime();
     change.apply();
@@ -134,6 +138,7 @@ final class ScenarioRun {
    * Makes the change and waits until {@code instance} has received no call for the quiet period; true when it did.
    */
   private boolean timeLastCall(Step step, ProbeInstance instance, Change change) throws Exception {
+    awaitGap();
     long failedBefore = client.failedCalls();
     long changed = System.nanoTime();
     change.apply();
@@ -149,6 +154,11 @@ final class ScenarioRun {
     }
     record(step, -1, failedBefore);
     return false;
+  }
+
+  private void awaitGap() throws InterruptedException {
+    long gap = options.gap().toMillis();
+    Thread.sleep(gap + (long) (gaps.nextDouble() * gap));
   }
 
   private void record(Step step, long nanos, long failedBefore) throws InterruptedException {
@@ -194,7 +204,9 @@ final class ScenarioRun {
     long failedBefore = client.failedCalls();
     List<ProbeInstance> replacements = new ArrayList<>();
     int count = live.size();
+    long lastRegistered = 0;
     for (int i = 0; i < count; i++) {
+      lastRegistered = System.nanoTime();
       ProbeInstance replacement = newRegisteredInstance();
       replacements.add(replacement);
       ProbeInstance old = live.removeFirst();
@@ -203,7 +215,6 @@ final class ScenarioRun {
       Thread.sleep(options.drain().toMillis());
       stop(old);
     }
-    long done = System.nanoTime();
     long allServe = awaitEveryInstanceServes(replacements, options.stepTimeout());
     Thread.sleep(options.settle().toMillis());
     StepResult step = result.step(Step.ROLLING);
@@ -211,7 +222,7 @@ final class ScenarioRun {
     if (allServe < 0) {
       step.timedOut();
     } else {
-      step.propagated(millis(Math.max(0, allServe - done)));
+      step.propagated(millis(Math.max(0, allServe - lastRegistered)));
     }
     log("rolling restart: %d failed calls", step.failedCalls());
   }

@@ -7,7 +7,7 @@ enum Step {
   CRITICAL("check turned critical", "last call reaching it"),
   PASSING("check back to passing", "first call reaching it"),
   OUTAGE("agent down, restarted, re-registered", "until every instance serves again"),
-  ROLLING("rolling restart of all instances", "until every replacement serves");
+  ROLLING("rolling restart of all instances", "last replacement registered until every replacement serves");
 
   final String label;
   final String measured;
