@@ -144,7 +144,7 @@ class ConsulRegistrationTest {
   @Test
   void shutdownGracefully_drainsWhileServing_thenDeregisters_stopsTheServer_leavesNoThread() throws Exception {
     registration = registrationOf(server).ttlCheck(TTL).grpcCheck(Duration.ofSeconds(1))
-        .healthStatusManager(health).drainTime(Duration.ofSeconds(1)).build();
+        .healthStatusManager(health).drainTime(Duration.ofSeconds(2)).build();
     registration.start().get(5, java.util.concurrent.TimeUnit.SECONDS);
     String id = registration.serviceId();
     await().atMost(Duration.ofSeconds(3)).until(() -> view.passingIds(NAME).equals(List.of(id)));
@@ -153,7 +153,7 @@ class ConsulRegistrationTest {
     Thread stopper = new Thread(registration::shutdownGracefully);
     stopper.start();
     // Draining: out of the passing list at once, still registered, still serving.
-    await().atMost(Duration.ofMillis(900)).until(() -> view.passingIds(NAME).isEmpty());
+    await().atMost(Duration.ofSeconds(1)).until(() -> view.passingIds(NAME).isEmpty());
     assertThat(view.allIds(NAME)).containsExactly(id);
     assertThat(server.isShutdown()).isFalse();
 
