@@ -47,8 +47,7 @@ final class AgentEndpoints {
     req.authz().requireWrite("service:write", def.name());
     for (CheckDef c : def.checks()) {
       if (c.script()) {
-        throw new ApiException(500, "Scripts are disabled on this agent from remote calls; to enable, configure "
-            + "'enable_script_checks' to true");
+        throw new ApiException(500, Texts.SCRIPTS_DISABLED);
       }
     }
     String replace = req.param("replace-existing-checks");
@@ -126,8 +125,7 @@ final class AgentEndpoints {
       throw ApiException.badRequest("Invalid check: " + err);
     }
     if (def.script()) {
-      throw new ApiException(500, "Scripts are disabled on this agent from remote calls; to enable, configure "
-          + "'enable_script_checks' to true");
+      throw new ApiException(500, Texts.SCRIPTS_DISABLED);
     }
     CheckDef named = def.checkId().isEmpty() ? def.withIdentity(def.name(), def.name()) : def;
     ServiceEntry service = null;

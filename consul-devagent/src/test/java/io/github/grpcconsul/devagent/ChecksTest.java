@@ -109,6 +109,29 @@ class ChecksTest {
   }
 
   @Test
+  void grpcCheckOverTls() throws Exception {
+    HealthStatusManager health = new HealthStatusManager();
+    Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0),
+            io.grpc.TlsServerCredentials.create(TlsTest.fixture("server.pem").toFile(),
+                TlsTest.fixture("server-key.pem").toFile()))
+        .addService(health.getHealthService()).build().start();
+    try {
+      String target = "127.0.0.1:" + server.getPort();
+      http.put("/v1/agent/service/register", "{\"Name\": \"secure\", \"Checks\": ["
+          + "{\"CheckID\": \"tls\", \"GRPC\": \"" + target + "\", \"GRPCUseTLS\": true, \"TLSSkipVerify\": true, "
+          + "\"Interval\": \"1s\"},"
+          + "{\"CheckID\": \"plain\", \"GRPC\": \"" + target + "\", \"Interval\": \"1s\", \"Timeout\": \"1s\"}]}");
+      await().atMost(Duration.ofSeconds(10)).until(() -> "passing".equals(status("tls")));
+      await().atMost(Duration.ofSeconds(10)).until(() -> check("plain").get("Output").getAsString()
+          .startsWith("rpc error: code = "));
+      assertThat(status("plain")).isEqualTo("critical");
+      assertThat(agent.run().checks.grpcChannelCount()).isEqualTo(2);
+    } finally {
+      server.shutdownNow();
+    }
+  }
+
+  @Test
   void httpCheckMapsStatusCodes() throws Exception {
     AtomicInteger code = new AtomicInteger(200);
     HttpServer target = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
