@@ -39,6 +39,10 @@ public final class PropagationBenchmark {
   public static void main(String[] args) throws Exception {
     // Before the JDK's HTTP server class loads: without it Nagle adds ~40 ms to each small response (notes.md).
     System.setProperty("sun.net.httpserver.nodelay", "true");
+    // Each phase's channels are shut down before the next: their watch must not linger into the next phase's counts.
+    System.setProperty("io.github.grpcconsul.resolver.watchLinger", "0s");
+    // The churn phase makes channels see "no healthy instance" on purpose; grpc would log each one.
+    java.util.logging.Logger.getLogger("io.grpc").setLevel(java.util.logging.Level.SEVERE);
     int trials = args.length > 0 ? Integer.parseInt(args[0]) : 200;
     int channels = args.length > 1 ? Integer.parseInt(args[1]) : 50;
     RecordingLoadBalancer.register();
@@ -68,10 +72,12 @@ public final class PropagationBenchmark {
       long[] add = new long[trials];
       long[] remove = new long[trials];
       long[] flip = new long[trials * 2];
+      long[] write = new long[trials];
       for (int i = 0; i < trials; i++) {
         long[] ar = addRemove(consul, 31000 + i);
         add[i] = ar[0];
         remove[i] = ar[1];
+        write[i] = ar[2];
       }
       for (int i = 0; i < trials; i++) {
         Thread.sleep(SPACING.toMillis());
@@ -87,6 +93,8 @@ public final class PropagationBenchmark {
       print("add", add);
       print("remove", remove);
       print("health flip", flip);
+      System.out.println("for scale, the register request alone (sent -> response received):");
+      print("register PUT", write);
     } finally {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
@@ -96,12 +104,13 @@ public final class PropagationBenchmark {
     Thread.sleep(SPACING.toMillis());
     long start = System.nanoTime();
     register(consul, "i" + port, port);
+    long written = System.nanoTime() - start;
     long a = awaitUpdate(ports -> ports.contains(port), start);
     Thread.sleep(SPACING.toMillis());
     start = System.nanoTime();
     consul.deregisterService("i" + port).get(5, TimeUnit.SECONDS);
     long r = awaitUpdate(ports -> !ports.contains(port), start);
-    return new long[] {a, r};
+    return new long[] {a, r, written};
   }
 
   private static void requests(DevAgent agent, ConsulClient consul, int channelCount) throws Exception {
