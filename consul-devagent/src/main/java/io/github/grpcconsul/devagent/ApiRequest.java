@@ -140,7 +140,7 @@ final class ApiRequest {
       while ((n = in.read(buf)) > 0) {
         total += n;
         if (total > MAX_BODY_BYTES) {
-          throw new ApiException(413, "Request body too large, max size: " + MAX_BODY_BYTES + " bytes");
+          throw new ApiException(413, Texts.requestTooLarge(MAX_BODY_BYTES));
         }
         out.write(buf, 0, n);
       }
