@@ -39,7 +39,7 @@ class ConsulTargetTest {
     "consul://consul.local:18500/svc, consul.local:18500",
     "consul://[::1]:8501/svc, [::1]:8501",
     "consul://[::1]/svc, [::1]:8500",
-    "consul://[fe80::1%25eth0]:8500/svc, [fe80::1%25eth0]:8500",
+    "consul://[fe80::1%25eth0]:8500/svc, [fe80::1%eth0]:8500",
   })
   void authority_overridesAgentAddress(String target, String address) {
     assertThat(ConsulTarget.parse(target).agentAddress()).isEqualTo(address);
