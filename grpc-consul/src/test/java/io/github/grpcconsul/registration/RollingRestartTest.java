@@ -81,7 +81,7 @@ class RollingRestartTest {
           .healthStatusManager(health)
           .drainTime(Duration.ofSeconds(1)).shutdownTimeout(Duration.ofSeconds(5))
           .build();
-      registration.start().get(5, TimeUnit.SECONDS);
+      registration.start().get(10, TimeUnit.SECONDS);
       return new Instance(name, server, registration);
     }
   }
