@@ -31,7 +31,7 @@ final class DemoReport {
     return instances;
   }
 
-  /** Calls started in {@code phase} that {@code instance} answered. */
+  /** Calls that {@code instance} answered during {@code phase}. */
   long calls(String instance, Phase phase) {
     return tallies.get(phase).replies().getOrDefault(instance, 0L);
   }
