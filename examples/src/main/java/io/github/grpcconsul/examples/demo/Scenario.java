@@ -116,14 +116,14 @@ final class Scenario {
     out.say(leaving + ": not serving -> drain " + Narrator.span(settings.drain().toNanos())
         + " -> deregister -> stop");
     HelloServer leaver = servers.remove(leaving);
-    CompletableFuture<Void> left = CompletableFuture.runAsync(leaver::shutdownGracefully);
+    CompletableFuture<Void> left = CompletableFuture.runAsync(leaver::shutdownGracefully)
+        .thenRun(() -> out.say(leaving + ": stopped"));
     hold(traffic, leftAt, settings.phase(), WAIT_LIMIT, left::isDone);
     left.join();
-    out.say(leaving + ": stopped");
     changes.add(new DemoReport.Change(leaving + " leaves gracefully",
         since(leftAt, watch.notPassing(leaving, leftAt), "critical") + ", "
             + since(leftAt, watch.gone(leaving, leftAt), "deregistered"),
-        since(leftAt, observations.lastReply(leaving), "last call")));
+        lastCall(leftAt, observations.lastReply(leaving))));
 
     String victim = "hello-2";
     out.heading("Phase " + Phase.CRASH.title() + ": " + victim + " is killed without deregistering");
@@ -141,7 +141,7 @@ final class Scenario {
     changes.add(new DemoReport.Change(victim + " is killed",
         since(killedAt, watch.notPassing(victim, killedAt), "critical") + ", "
             + (reap ? since(killedAt, watch.gone(victim, killedAt), "reaped") : "reaped after 1 min or more"),
-        since(killedAt, observations.lastReply(victim), "last call")));
+        lastCall(killedAt, observations.lastReply(victim))));
     explainCrash(traffic.tally(Phase.CRASH), victim, watch.notPassing(victim, killedAt), killedAt);
 
     String joiner = "hello-4";
@@ -236,9 +236,8 @@ final class Scenario {
       notes.add("Crash: no call failed. round_robin stopped picking " + victim
           + " as soon as its connections closed; " + confirmed);
     } else {
-      notes.add("Crash: " + failed + " call(s) failed (" + codes(failures)
-          + "): calls in flight on " + victim + " when it died.");
-      notes.add("       round_robin stopped picking it as soon as its connections closed; " + confirmed);
+      notes.add("Crash: " + failed + " call(s) failed (" + codes(failures) + "): calls in flight on, or just sent to, "
+          + victim + " when it died. round_robin stopped picking it as soon as its connections closed; " + confirmed);
     }
   }
 
@@ -285,6 +284,14 @@ final class Scenario {
 
   private static String since(long t0, OptionalLong at, String what) {
     return at.isPresent() ? what + " " + signed(at.getAsLong() - t0) : what + " never";
+  }
+
+  /** A last call before the change means no call at all reached the instance after it. */
+  private static String lastCall(long t0, OptionalLong at) {
+    if (at.isPresent() && at.getAsLong() < t0) {
+      return "no call after it (last " + Narrator.span(t0 - at.getAsLong()) + " before)";
+    }
+    return since(t0, at, "last call");
   }
 
   private static String signed(long nanos) {
