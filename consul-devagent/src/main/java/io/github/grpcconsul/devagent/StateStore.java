@@ -221,10 +221,6 @@ final class StateStore {
 
   // ---- indexes ------------------------------------------------------------------------------------------------
 
-  synchronized long index() {
-    return Math.max(1, index);
-  }
-
   /** The index a health or catalog query on one service reports (Consul's maxIndexForService). */
   synchronized long serviceIndex(String name) {
     Long idx = serviceIndex.get(name);

@@ -45,10 +45,16 @@ public final class ConsulClient implements AutoCloseable {
   private ConsulHttp http; // guarded by lock
   private boolean closed; // guarded by lock
 
-  private ConsulClient(ConsulConfig config, HttpClient httpClient, ScheduledThreadPoolExecutor executor) {
+  private final List<Thread> threads; // the executor's threads, so tests can check they are gone
+  private final String httpClientName; // e.g. "jdk.internal.net.http.HttpClientImpl@1a2b(3)"
+
+  private ConsulClient(ConsulConfig config, HttpClient httpClient, ScheduledThreadPoolExecutor executor,
+      List<Thread> threads) {
     this.config = config;
     this.httpClient = httpClient;
     this.executor = executor;
+    this.threads = threads;
+    this.httpClientName = httpClient.toString();
     this.http = new ConsulHttp(config, httpClient);
   }
 
@@ -60,7 +66,8 @@ public final class ConsulClient implements AutoCloseable {
    */
   public static ConsulClient create(ConsulConfig config) {
     Objects.requireNonNull(config, "config");
-    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(THREADS, daemonThreads());
+    List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(THREADS, daemonThreads(threads));
     executor.setRemoveOnCancelPolicy(true);
     try {
       HttpClient.Builder b = HttpClient.newBuilder()
@@ -72,7 +79,7 @@ public final class ConsulClient implements AutoCloseable {
       if (config.usesTls()) {
         b.sslContext(TlsSupport.sslContext(config));
       }
-      return new ConsulClient(config, b.build(), executor);
+      return new ConsulClient(config, b.build(), executor, threads);
     } catch (IOException e) {
       executor.shutdownNow();
       throw new IllegalArgumentException(e.getMessage(), e);
@@ -82,12 +89,30 @@ public final class ConsulClient implements AutoCloseable {
     }
   }
 
-  private static ThreadFactory daemonThreads() {
+  private static ThreadFactory daemonThreads(List<Thread> created) {
     return r -> {
       Thread t = new Thread(r, "grpc-consul-http-" + THREAD_IDS.incrementAndGet());
       t.setDaemon(true);
+      created.add(t);
       return t;
     };
+  }
+
+  /** The threads this client's executor created (alive or not). */
+  List<Thread> threadsForTest() {
+    return List.copyOf(threads);
+  }
+
+  /** The JDK HttpClient's {@code toString()}, which carries the id its selector thread is named after. */
+  String httpClientName() {
+    return httpClientName;
+  }
+
+  /** The index in the config's address list that answered last. */
+  int preferredAddressForTest() {
+    synchronized (lock) {
+      return http == null ? -1 : http.preferredIndex();
+    }
   }
 
   public ConsulConfig config() {

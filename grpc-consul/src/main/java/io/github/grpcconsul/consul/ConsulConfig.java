@@ -117,7 +117,7 @@ public final class ConsulConfig {
     if (key != null) {
       b.clientKeyFile = Path.of(key);
     }
-    b.tlsServerName = env(env, ENV_TLS_SERVER_NAME);
+    b.tlsServerName(env(env, ENV_TLS_SERVER_NAME));
     return b.build();
   }
 

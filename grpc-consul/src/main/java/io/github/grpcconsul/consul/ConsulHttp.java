@@ -132,6 +132,10 @@ final class ConsulHttp {
     }
   }
 
+  int preferredIndex() {
+    return preferred.get();
+  }
+
   int inFlightCount() {
     return inFlight.size();
   }

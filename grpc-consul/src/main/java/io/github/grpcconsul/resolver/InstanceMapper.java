@@ -28,6 +28,13 @@ final class InstanceMapper {
   private InstanceMapper() {}
 
   static List<Instance> map(List<HealthEntry> entries) {
+    return map(entries, false);
+  }
+
+  /**
+   * @param keepOrder keep Consul's order: with {@code near} it is the round-trip-time order, which pick_first uses
+   */
+  static List<Instance> map(List<HealthEntry> entries, boolean keepOrder) {
     List<Instance> instances = new ArrayList<>(entries.size());
     for (HealthEntry entry : entries) {
       InetSocketAddress address = address(entry);
@@ -35,7 +42,9 @@ final class InstanceMapper {
         instances.add(new Instance(new EquivalentAddressGroup(address, attributes(entry)), entry.aggregatedStatus()));
       }
     }
-    instances.sort(ORDER);
+    if (!keepOrder) {
+      instances.sort(ORDER);
+    }
     return instances;
   }
 

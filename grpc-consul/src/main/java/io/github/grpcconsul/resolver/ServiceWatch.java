@@ -21,13 +21,18 @@ final class ServiceWatch {
   private static final Logger logger = Logger.getLogger(ServiceWatch.class.getName());
 
   private final String description;
+  private final boolean keepOrder;
   private final List<Consumer<WatchState>> subscribers = new CopyOnWriteArrayList<>();
   private WatchState state = WatchState.INITIAL;
   private boolean failing;
 
-  /** @param description names the service and agent in log lines, e.g. {@code service "web" at 127.0.0.1:8500} */
-  ServiceWatch(String description) {
+  /**
+   * @param description names the service and agent in log lines, e.g. {@code service "web" at 127.0.0.1:8500}
+   * @param keepOrder keep Consul's order of instances (a {@code near} query sorts them by round-trip time)
+   */
+  ServiceWatch(String description, boolean keepOrder) {
     this.description = description;
+    this.keepOrder = keepOrder;
   }
 
   /** Adds a subscriber and hands it the current state at once, when there is one. */
@@ -54,16 +59,20 @@ final class ServiceWatch {
     return state;
   }
 
+  /** Consul answered a request, changed or not: ends an error streak. */
+  synchronized void onSuccess() {
+    if (failing) {
+      failing = false;
+      logger.log(Level.INFO, "consul: {0}: Consul answers again", description);
+    }
+  }
+
   /** Consul answered: a new (or the first) good list. */
   void onEntries(List<HealthEntry> entries) {
-    List<Instance> instances = InstanceMapper.map(entries);
+    List<Instance> instances = InstanceMapper.map(entries, keepOrder);
     WatchState next;
     synchronized (this) {
-      if (failing) {
-        failing = false;
-        logger.log(Level.INFO, "consul: {0}: Consul answers again ({1} instance(s))",
-            new Object[] {description, instances.size()});
-      }
+      onSuccess();
       state = state.withInstances(instances);
       next = state;
     }

@@ -152,11 +152,12 @@ final class WatchRegistry {
       clients.put(key.client, client);
     }
     client.watches++;
-    ServiceWatch watch = new ServiceWatch(description);
+    ServiceWatch watch = new ServiceWatch(description, key.query.near().isPresent());
     ConsulClient consul = client.client;
     HealthQuery query = key.query;
     BlockingQuery<List<HealthEntry>> blockingQuery = BlockingQuery.<List<HealthEntry>>newBuilder(
-            (index, wait) -> consul.healthService(query, index, wait),
+            new RereadAfterErrorFetcher<>((index, wait) -> consul.healthService(query, index, wait),
+                watch::onSuccess, watch::onEntries),
             new BlockingQuery.Listener<List<HealthEntry>>() {
               @Override
               public void onResult(List<HealthEntry> value, QueryResult<List<HealthEntry>> result) {
