@@ -17,8 +17,8 @@ import java.util.function.Supplier;
  * agent with short reaper timings, so a killed instance is removed within a second or two.
  */
 final class ConsulEndpoint implements AutoCloseable {
-  /** Embedded agent: how long an instance may stay critical before it is removed, and how often that is checked. */
-  static final Duration REAP_AFTER = Duration.ofSeconds(1);
+  /** Embedded agent: the floor of DeregisterCriticalServiceAfter (Consul's is 1 min), and how often the reaper runs. */
+  static final Duration REAP_AFTER_MIN = Duration.ofSeconds(1);
   static final Duration REAP_INTERVAL = Duration.ofMillis(200);
   private static final Duration PROBE_TIMEOUT = Duration.ofMillis(1500);
 
@@ -56,7 +56,7 @@ final class ConsulEndpoint implements AutoCloseable {
     DevAgent agent = DevAgent.builder()
         .httpPort(0)
         .checkReapInterval(REAP_INTERVAL)
-        .deregisterCriticalServiceAfterMin(REAP_AFTER)
+        .deregisterCriticalServiceAfterMin(REAP_AFTER_MIN)
         .build();
     agent.start();
     ConsulConfig config = ConsulConfig.newBuilder().address(agent.httpAddress()).build();

@@ -24,11 +24,12 @@ public final class Demo {
       "  --rate N       client calls per second (default 50)",
       "  --drain D      how long a leaving instance keeps serving after reporting not serving (default 2s)",
       "  --embedded     use the embedded dev agent even when a Consul answers at CONSUL_HTTP_ADDR",
+      "  --verbose      also print the library's log (registration, resolver, dev agent)",
       "  --help         this text");
 
   private static final Map<String, String> ALIASES = Flags.aliases(
       "--short", "short", "--long", "long", "--duration", "duration", "--rate", "rate", "--drain", "drain",
-      "--embedded", "embedded", "--help", "help", "-?", "help");
+      "--embedded", "embedded", "--verbose", "verbose", "--help", "help", "-?", "help");
 
   private Demo() {}
 
@@ -38,7 +39,6 @@ public final class Demo {
     if (System.getProperty("sun.net.httpserver.nodelay") == null) {
       System.setProperty("sun.net.httpserver.nodelay", "true");
     }
-    OneLineLogging.install(Level.SEVERE, Level.WARNING);
     Flags flags;
     Scenario.Settings settings;
     try {
@@ -48,6 +48,7 @@ public final class Demo {
         return;
       }
       settings = settings(flags);
+      OneLineLogging.install(flags.has("verbose") ? Level.INFO : Level.SEVERE, Level.WARNING);
     } catch (IllegalArgumentException e) {
       System.err.println("demo: " + e.getMessage());
       System.exit(2);
@@ -67,7 +68,7 @@ public final class Demo {
   }
 
   static Flags parse(String... args) {
-    return Flags.parse(args, ALIASES, Set.of("short", "long", "embedded", "help"));
+    return Flags.parse(args, ALIASES, Set.of("short", "long", "embedded", "verbose", "help"));
   }
 
   static Scenario.Settings settings(Flags flags) {

@@ -31,7 +31,7 @@ final class DemoReport {
     return instances;
   }
 
-  /** Calls started in {@code phase} that {@code instance} answered. */
+  /** Calls that {@code instance} answered during {@code phase}. */
   long calls(String instance, Phase phase) {
     return tallies.get(phase).replies().getOrDefault(instance, 0L);
   }
@@ -109,7 +109,7 @@ final class DemoReport {
     if (!notes.isEmpty()) {
       text.append(nl);
       for (String note : notes) {
-        text.append("  ").append(note).append(nl);
+        text.append(wrap(note, "  ", 112)).append(nl);
       }
     }
     if (!problems.isEmpty()) {
@@ -119,5 +119,22 @@ final class DemoReport {
       }
     }
     return text.toString();
+  }
+
+  /** Wraps {@code text} at {@code width} columns; continuation lines are indented two more spaces. */
+  static String wrap(String text, String indent, int width) {
+    StringBuilder out = new StringBuilder();
+    StringBuilder line = new StringBuilder(indent);
+    boolean empty = true;
+    for (String word : text.split(" ")) {
+      if (!empty && line.length() + 1 + word.length() > width) {
+        out.append(line).append(System.lineSeparator());
+        line = new StringBuilder(indent).append("  ");
+        empty = true;
+      }
+      line.append(empty ? "" : " ").append(word);
+      empty = false;
+    }
+    return out.append(line).toString();
   }
 }

@@ -12,7 +12,9 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * Follows the demo service in Consul (all instances, any health) with blocking queries, and timestamps what the
@@ -34,9 +36,8 @@ final class HealthWatch implements AutoCloseable {
   private final ConsulClient client;
   private final HealthQuery query;
   private final Listener listener;
-  private final Map<String, Long> passingAt = new ConcurrentHashMap<>();
-  private final Map<String, Long> notPassingAt = new ConcurrentHashMap<>();
-  private final Map<String, Long> goneAt = new ConcurrentHashMap<>();
+  /** Per instance, its statuses in the order seen, with when; a null status means it went away. */
+  private final Map<String, List<Event>> history = new ConcurrentHashMap<>();
   /** Only touched by the one query chain in flight at a time. */
   private Map<String, CheckStatus> current = new HashMap<>();
   private volatile boolean closed;
@@ -45,7 +46,7 @@ final class HealthWatch implements AutoCloseable {
 
   HealthWatch(ConsulClient client, String service, Listener listener) {
     this.client = client;
-    this.query = HealthQuery.of(service);
+    this.query = HealthQuery.newBuilder(service).passingOnly(false).build();
     this.listener = listener;
   }
 
@@ -83,46 +84,49 @@ final class HealthWatch implements AutoCloseable {
     }
     next.forEach((id, status) -> {
       CheckStatus before = current.get(id);
-      if (status == before) {
-        return;
+      if (status != before) {
+        record(id, now, status);
+        listener.changed(id, before, status);
       }
-      if (status == CheckStatus.PASSING) {
-        passingAt.putIfAbsent(id, now);
-      } else if (before == CheckStatus.PASSING) {
-        notPassingAt.putIfAbsent(id, now);
-      }
-      listener.changed(id, before, status);
     });
     current.forEach((id, before) -> {
       if (!next.containsKey(id)) {
-        goneAt.putIfAbsent(id, now);
-        if (before == CheckStatus.PASSING) {
-          notPassingAt.putIfAbsent(id, now);
-        }
+        record(id, now, null);
         listener.changed(id, before, null);
       }
     });
     current = next;
   }
 
-  /** When the instance first turned passing. */
-  OptionalLong passingAt(String id) {
-    return optional(passingAt.get(id));
+  private void record(String id, long now, CheckStatus status) {
+    history.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(new Event(now, status));
   }
 
-  /** When the instance first stopped passing (turned critical, or went away while passing). */
-  OptionalLong notPassingAt(String id) {
-    return optional(notPassingAt.get(id));
+  /** When the instance first was passing at or after {@code since}. */
+  OptionalLong passing(String id, long since) {
+    return first(id, since, status -> status == CheckStatus.PASSING);
   }
 
-  /** When the instance disappeared from Consul (deregistered or reaped). */
-  OptionalLong goneAt(String id) {
-    return optional(goneAt.get(id));
+  /** When the instance first was not passing (any other status, or gone) at or after {@code since}. */
+  OptionalLong notPassing(String id, long since) {
+    return first(id, since, status -> status != CheckStatus.PASSING);
   }
 
-  private static OptionalLong optional(Long nanos) {
-    return nanos == null ? OptionalLong.empty() : OptionalLong.of(nanos);
+  /** When the instance first was gone from Consul (deregistered or reaped) at or after {@code since}. */
+  OptionalLong gone(String id, long since) {
+    return first(id, since, status -> status == null);
   }
+
+  private OptionalLong first(String id, long since, Predicate<CheckStatus> wanted) {
+    for (Event event : history.getOrDefault(id, List.of())) {
+      if (event.nanos() - since >= 0 && wanted.test(event.status())) {
+        return OptionalLong.of(event.nanos());
+      }
+    }
+    return OptionalLong.empty();
+  }
+
+  private record Event(long nanos, CheckStatus status) {}
 
   @Override
   public void close() {

@@ -6,7 +6,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
-/** The outcome of the calls started in one phase: replies per instance, failures per status code. */
+/** The outcome of the calls that ended in one phase: replies per instance, failures per status code. */
 final class Tally {
   private final Map<String, LongAdder> replies = new ConcurrentHashMap<>();
   private final Map<Status.Code, LongAdder> failures = new ConcurrentHashMap<>();

@@ -5,12 +5,15 @@ import io.github.grpcconsul.examples.hello.HelloGrpc;
 import io.github.grpcconsul.examples.hello.HelloReq;
 import io.github.grpcconsul.examples.hello.HelloResp;
 import io.github.grpcconsul.examples.hello.HelloService;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Phaser;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,7 +24,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The demo's client: calls {@code Say} through one {@code consul://} round-robin channel at a steady rate and
- * counts replies per instance and failures per status code, by the phase in which each call started.
+ * counts replies per instance and failures per status code, by the phase in which each call ended (a call in flight
+ * on an instance when it is killed fails in the crash phase, even if it started just before).
  */
 final class Traffic implements AutoCloseable {
   private final ManagedChannel channel;
@@ -37,6 +41,7 @@ final class Traffic implements AutoCloseable {
   private final AtomicLong sequence = new AtomicLong();
   private volatile Phase phase = Phase.ALL_SERVE;
   private volatile boolean stopped;
+  private volatile boolean running;
 
   private final Observations replies;
 
@@ -57,11 +62,37 @@ final class Traffic implements AutoCloseable {
     });
   }
 
+  /**
+   * Waits until the channel has resolved the service through Consul and connected to an instance, so the steady
+   * traffic measures the system rather than the first connection.
+   */
+  boolean awaitReady(Duration limit) throws InterruptedException {
+    long end = System.nanoTime() + limit.toNanos();
+    while (true) {
+      ConnectivityState state = channel.getState(true);
+      if (state == ConnectivityState.READY) {
+        return true;
+      }
+      long left = end - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      CountDownLatch changed = new CountDownLatch(1);
+      channel.notifyWhenStateChanged(state, changed::countDown);
+      changed.await(left, TimeUnit.NANOSECONDS);
+    }
+  }
+
   void start() {
+    running = true;
     ticker.scheduleAtFixedRate(this::call, 0, periodNanos, TimeUnit.NANOSECONDS);
   }
 
-  /** Calls started from now on count toward {@code next}. */
+  boolean running() {
+    return running && !stopped;
+  }
+
+  /** Calls ending from now on count toward {@code next}. */
   void enter(Phase next) {
     phase = next;
   }
@@ -83,7 +114,6 @@ final class Traffic implements AutoCloseable {
     if (stopped) {
       return;
     }
-    Tally tally = tallies.get(phase);
     inFlight.register();
     HelloReq req = HelloReq.newBuilder().setText("call " + sequence.incrementAndGet()).build();
     stub.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS).say(req, new StreamObserver<>() {
@@ -96,7 +126,7 @@ final class Traffic implements AutoCloseable {
 
       @Override
       public void onError(Throwable t) {
-        tally.failed(Status.fromThrowable(t).getCode());
+        tallies.get(phase).failed(Status.fromThrowable(t).getCode());
         failuresSoFar.increment();
         inFlight.arriveAndDeregister();
       }
@@ -105,7 +135,7 @@ final class Traffic implements AutoCloseable {
       public void onCompleted() {
         String id = instance == null ? "?" : instance;
         replies.replied(id);
-        tally.replied(id);
+        tallies.get(phase).replied(id);
         repliesSoFar.computeIfAbsent(id, k -> new LongAdder()).increment();
         inFlight.arriveAndDeregister();
       }

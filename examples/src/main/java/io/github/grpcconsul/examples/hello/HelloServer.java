@@ -71,6 +71,7 @@ public final class HelloServer {
     private String id;
     private ConsulConfig consul;
     private Duration checkInterval = Duration.ofSeconds(5);
+    private Duration checkTimeout = Duration.ofSeconds(5);
     private Duration drainTime = Duration.ofSeconds(2);
     private Duration deregisterCriticalAfter = Duration.ofMinutes(1);
 
@@ -115,6 +116,15 @@ public final class HelloServer {
       return this;
     }
 
+    /**
+     * How long Consul waits for the gRPC health answer; default 5 s. Longer than a short interval on purpose: the
+     * agent's first probe of a new instance includes connecting, which on a busy machine can take over a second.
+     */
+    public Builder checkTimeout(Duration checkTimeout) {
+      this.checkTimeout = Objects.requireNonNull(checkTimeout, "checkTimeout");
+      return this;
+    }
+
     /** How long a graceful shutdown keeps serving after reporting not serving; default 2 s. */
     public Builder drainTime(Duration drainTime) {
       this.drainTime = Objects.requireNonNull(drainTime, "drainTime");
@@ -151,6 +161,7 @@ public final class HelloServer {
             .id(instanceId)
             .address(host)
             .grpcCheck(checkInterval)
+            .grpcCheckTimeout(checkTimeout)
             .healthStatusManager(health)
             .deregisterCriticalServiceAfter(deregisterCriticalAfter)
             .drainTime(drainTime)

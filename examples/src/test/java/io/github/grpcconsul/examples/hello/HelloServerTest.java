@@ -7,7 +7,7 @@ import io.github.grpcconsul.consul.ConsulClient;
 import io.github.grpcconsul.consul.ConsulConfig;
 import io.github.grpcconsul.consul.HealthEntry;
 import io.github.grpcconsul.consul.HealthQuery;
-import io.github.grpcconsul.devagent.junit.DevAgentExtension;
+import io.github.grpcconsul.devagent.DevAgent;
 import io.grpc.ManagedChannel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,16 +18,19 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The hello server and client against the dev agent: registration, round robin, graceful leave. */
 class HelloServerTest {
-  @RegisterExtension
-  static final DevAgentExtension consul = DevAgentExtension.perMethod();
-
+  private final DevAgent agent = DevAgent.builder().build();
   private final List<HelloServer> servers = new ArrayList<>();
   private ManagedChannel channel;
+
+  @BeforeEach
+  void startAgent() {
+    agent.start();
+  }
 
   @AfterEach
   void tearDown() throws InterruptedException {
@@ -35,11 +38,12 @@ class HelloServerTest {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
     servers.forEach(HelloServer::shutdownGracefully);
+    agent.close();
   }
 
   @Test
   void twoServers_registerPassing_clientReachesBoth_gracefulLeaveDeregisters() throws Exception {
-    ConsulConfig config = ConsulConfig.newBuilder().address(consul.agent().httpAddress()).build();
+    ConsulConfig config = ConsulConfig.newBuilder().address(agent.httpAddress()).build();
     HelloServer a = start(config, "hello-a");
     HelloServer b = start(config, null);
     assertThat(b.id()).isEqualTo("helloserver-127.0.0.1-" + b.port());
@@ -47,7 +51,7 @@ class HelloServerTest {
     try (ConsulClient client = ConsulClient.create(config)) {
       await().atMost(Duration.ofSeconds(15)).until(() -> passing(client), ids -> ids.equals(Set.of(a.id(), b.id())));
 
-      channel = HelloChannels.roundRobin("consul://" + consul.agent().httpAddress() + "/helloserver");
+      channel = HelloChannels.roundRobin("consul://" + agent.httpAddress() + "/helloserver");
       HelloGrpc.HelloBlockingStub stub = HelloGrpc.newBlockingStub(channel).withWaitForReady();
       Set<String> answered = new HashSet<>();
       await().atMost(Duration.ofSeconds(15)).until(() -> {
