@@ -1,6 +1,7 @@
 package io.github.grpcconsul.benchmarks.scenario;
 
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Everything measured for one contender in one run. */
@@ -10,6 +11,8 @@ final class ContenderResult {
   double startupMillis = Double.NaN;
   double idleRequestsPerMinute = Double.NaN;
   double churnRequestsPerMinute = Double.NaN;
+  /** Idle requests per minute by endpoint (path prefix), to show where the idle traffic goes. */
+  final Map<String, Double> idleByEndpoint = new LinkedHashMap<>();
   long heapBytes = -1;
   int threads = -1;
   /** Set when the run stopped early: why. */

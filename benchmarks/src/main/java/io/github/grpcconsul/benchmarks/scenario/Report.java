@@ -52,6 +52,19 @@ final class Report {
         ratio(ours.heapBytes, peer.heapBytes));
     row(md, "client live threads", Integer.toString(ours.threads), Integer.toString(peer.threads),
         ratio(ours.threads, peer.threads));
+    md.append('\n');
+    for (ContenderResult r : new ContenderResult[] {ours, peer}) {
+      md.append("Idle requests per minute by endpoint, ").append(r.contender.label).append(": ");
+      if (r.idleByEndpoint.isEmpty()) {
+        md.append("none");
+      }
+      String sep = "";
+      for (var e : r.idleByEndpoint.entrySet()) {
+        md.append(sep).append('`').append(e.getKey()).append("` ").append(num(e.getValue()));
+        sep = ", ";
+      }
+      md.append(".\n");
+    }
     return md.toString();
   }
 

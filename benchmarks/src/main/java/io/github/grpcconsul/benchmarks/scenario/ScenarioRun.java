@@ -20,6 +20,9 @@ final class ScenarioRun {
   private static final Logger LOG = Logger.getLogger(ScenarioRun.class.getName());
   static final String SERVICE = "bench";
   private static final long POLL_NANOS = Duration.ofMillis(2).toNanos();
+  /** Read endpoints a discovery client may poll; the harness itself only writes under /v1/agent/. */
+  private static final List<String> READ_ENDPOINTS = List.of("/v1/catalog/services", "/v1/catalog/service/",
+      "/v1/health/service/", "/v1/agent/self", "/v1/agent/services", "/v1/status/");
 
   private final ScenarioOptions options;
   private final Contender contender;
@@ -69,14 +72,22 @@ final class ScenarioRun {
     awaitEveryInstanceServes(List.copyOf(live), options.stepTimeout());
 
     long idleFrom = contenderRequests();
+    long[] idleFromByEndpoint = READ_ENDPOINTS.stream().mapToLong(agent::requestCount).toArray();
     long idleStart = System.nanoTime();
     Thread.sleep(options.idleWindow().toMillis());
-    result.idleRequestsPerMinute = perMinute(contenderRequests() - idleFrom, System.nanoTime() - idleStart);
+    long idleNanos = System.nanoTime() - idleStart;
+    result.idleRequestsPerMinute = perMinute(contenderRequests() - idleFrom, idleNanos);
+    for (int i = 0; i < READ_ENDPOINTS.size(); i++) {
+      long n = agent.requestCount(READ_ENDPOINTS.get(i)) - idleFromByEndpoint[i];
+      if (n > 0) {
+        result.idleByEndpoint.put(READ_ENDPOINTS.get(i), perMinute(n, idleNanos));
+      }
+    }
     long[] footprint = client.footprint();
     result.heapBytes = footprint[0];
     result.threads = (int) footprint[1];
-    log("idle: %.1f requests/min; heap %d KiB, %d threads", result.idleRequestsPerMinute, result.heapBytes / 1024,
-        result.threads);
+    log("idle: %.1f requests/min %s; heap %d KiB, %d threads", result.idleRequestsPerMinute, result.idleByEndpoint,
+        result.heapBytes / 1024, result.threads);
 
     long churnFrom = contenderRequests();
     long churnStart = System.nanoTime();
@@ -183,19 +194,25 @@ final class ScenarioRun {
     agent.start();
     long restarted = System.nanoTime();
     // The agent came back empty, as a dev agent (or a rebuilt node) does; registrations restore the state, the way a
-    // registrar that notices the loss re-registers.
+    // registrar that notices the loss re-registers. Then one more instance joins: how soon a client sees it tells how
+    // soon it follows Consul again after the outage.
     for (ProbeInstance instance : live) {
       registrar.register(instance);
-      instance.arm();
     }
-    long back = awaitEveryInstanceServes(List.copyOf(live), options.stepTimeout());
+    ProbeInstance joined = newRegisteredInstance();
+    live.add(joined);
+    long deadline = restarted + options.stepTimeout().toNanos();
+    while (joined.firstCallSinceArm() < 0 && System.nanoTime() < deadline) {
+      pause();
+    }
+    long first = joined.firstCallSinceArm();
     Thread.sleep(options.settle().toMillis());
     StepResult step = result.step(Step.OUTAGE);
     step.addFailedCalls(client.failedCalls() - failedBefore);
-    if (back < 0) {
+    if (first < 0) {
       step.timedOut();
     } else {
-      step.propagated(millis(Math.max(0, back - restarted)));
+      step.propagated(millis(first - restarted));
     }
     log("outage: %d failed calls", step.failedCalls());
   }

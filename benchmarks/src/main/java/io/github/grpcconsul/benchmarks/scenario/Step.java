@@ -6,7 +6,7 @@ enum Step {
   REMOVE("instance deregistered", "last call reaching it"),
   CRITICAL("check turned critical", "last call reaching it"),
   PASSING("check back to passing", "first call reaching it"),
-  OUTAGE("agent down, restarted, re-registered", "until every instance serves again"),
+  OUTAGE("agent down, restarted, re-registered", "agent back until an instance added then gets calls"),
   ROLLING("rolling restart of all instances", "last replacement registered until every replacement serves");
 
   final String label;
