@@ -152,7 +152,8 @@ class AgentCoreTest {
   @Test
   void wokenQueriesWithDifferentParametersGetTheirOwnAnswers() {
     http.put("/v1/agent/service/register", WEB_TTL);
-    http.put("/v1/agent/service/register", "{\"ID\": \"web-2\", \"Name\": \"web\", \"Tags\": [\"v2\"]}");
+    http.put("/v1/agent/service/register", "{\"ID\": \"web-2\", \"Name\": \"web\", \"Tags\": [\"v2\"], "
+        + "\"Check\": {\"TTL\": \"30s\"}}");
     long index = Http.index(http.get("/v1/health/service/web"));
     String q = "index=" + index + "&wait=30s";
     CompletableFuture<HttpResponse<String>> all = http.sendAsync("GET", "/v1/health/service/web?" + q, null);
