@@ -169,4 +169,17 @@ class AgentCoreTest {
     assertThat(Http.json(v2.join()).getAsJsonArray()).hasSize(1);
     assertThat(all.join().body()).isEqualTo(all2.join().body());
   }
+
+  @Test
+  void nodeLevelChangesWakeEveryServiceOnTheNode() {
+    http.put("/v1/agent/service/register", WEB_TTL);
+    long index = Http.index(http.get("/v1/health/service/web"));
+    CompletableFuture<HttpResponse<String>> blocked =
+        http.sendAsync("GET", "/v1/health/service/web?index=" + index + "&wait=30s", null);
+    await().until(() -> agent.parkedQueries() == 1);
+    http.put("/v1/agent/maintenance?enable=true", null);
+    HttpResponse<String> r = blocked.join();
+    assertThat(Http.index(r)).isGreaterThan(index);
+    assertThat(r.body()).contains("_node_maintenance");
+  }
 }
