@@ -35,6 +35,11 @@ public final class DevAgent implements AutoCloseable {
     if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
       System.setProperty("sun.net.httpserver.maxReqTime", "20");
     }
+    // The JDK server keeps only 200 idle keep-alive connections by default; 1,000 watchers woken at once would
+    // lose most of theirs and reconnect. Consul (Go) keeps them.
+    if (System.getProperty("sun.net.httpserver.maxIdleConnections") == null) {
+      System.setProperty("sun.net.httpserver.maxIdleConnections", "4096");
+    }
   }
 
   private final AgentConfig config;
