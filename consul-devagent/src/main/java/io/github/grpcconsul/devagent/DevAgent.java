@@ -161,7 +161,7 @@ public final class DevAgent implements AutoCloseable {
     return run == null ? 0 : run.store.waiterCount();
   }
 
-  StateStore store() {
+  synchronized StateStore store() {
     return requireRun().store;
   }
 
