@@ -270,6 +270,12 @@ public final class ConsulRegistration implements AutoCloseable {
     }
   }
 
+  Thread shutdownHookForTest() {
+    synchronized (lock) {
+      return shutdownHook;
+    }
+  }
+
   RegistrationSettings settingsForTest() {
     return settings;
   }

@@ -151,6 +151,9 @@ class ConsulRegistrationTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> view.passingIds(NAME).equals(List.of(id)));
     assertThat(Threads.named("grpc-consul-registration-")).hasSize(1);
 
+    registration.registerShutdownHook();
+    Thread hook = registration.shutdownHookForTest();
+    assertThat(hook).isNotNull();
     Thread stopper = new Thread(registration::shutdownGracefully);
     stopper.start();
     // Draining: out of the passing list at once, still registered, still serving.
@@ -163,6 +166,9 @@ class ConsulRegistrationTest {
     assertThat(view.allIds(NAME)).isEmpty();
     assertThat(server.isTerminated()).isTrue();
     assertThat(Threads.named("grpc-consul-registration-")).isEmpty();
+    await().atMost(Duration.ofSeconds(5)).until(() -> Threads.named("grpc-consul-http-").isEmpty());
+    // Shut down from code: the JVM hook was removed again.
+    assertThat(Runtime.getRuntime().removeShutdownHook(hook)).isFalse();
     registration.shutdownGracefully(); // idempotent: returns at once
   }
 
