@@ -220,6 +220,13 @@ final class StateStore {
     dispatch(w);
   }
 
+  final AnswerCache answers = new AnswerCache();
+
+  /** Changes with every committed write; call under the lock. */
+  long version() {
+    return index;
+  }
+
   synchronized int waiterCount() {
     return waiters.values().stream().mapToInt(Set::size).sum();
   }
