@@ -143,13 +143,13 @@ public final class ConsulClient implements AutoCloseable {
     q.filter().ifPresent(f -> query.add(ConsulJson.Q_FILTER, f));
     switch (q.consistency()) {
       case STALE:
-        query.add("stale", null);
+        query.add(ConsulJson.Q_STALE, null);
         break;
       case CONSISTENT:
-        query.add("consistent", null);
+        query.add(ConsulJson.Q_CONSISTENT, null);
         break;
       case CACHED:
-        query.add("cached", null);
+        query.add(ConsulJson.Q_CACHED, null);
         break;
       default:
         break;

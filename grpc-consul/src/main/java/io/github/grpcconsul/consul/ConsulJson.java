@@ -77,6 +77,9 @@ final class ConsulJson {
   static final String Q_NEAR = "near";
   static final String Q_NODE_META = "node-meta";
   static final String Q_FILTER = "filter";
+  static final String Q_STALE = "stale";
+  static final String Q_CONSISTENT = "consistent";
+  static final String Q_CACHED = "cached";
   static final String Q_REPLACE_EXISTING_CHECKS = "replace-existing-checks";
   static final String Q_ENABLE = "enable";
   static final String Q_REASON = "reason";

@@ -104,6 +104,9 @@ class ConsulClientAgentTest {
     c.registerService(web("web-2", 8081).toBuilder().tags(List.of("v2")).build(), false).get(10, TimeUnit.SECONDS);
     assertThat(c.healthService(HealthQuery.newBuilder("web").tag("v2").build(), 0, Duration.ofSeconds(1))
         .get(10, TimeUnit.SECONDS).value()).extracting(h -> h.service().id()).containsExactly("web-2");
+    assertThat(c.healthService(HealthQuery.newBuilder("web").filter("Service.Port == 8080 and \"qa\" in"
+        + " Service.Meta.env").build(), 0, Duration.ofSeconds(1)).get(10, TimeUnit.SECONDS).value())
+        .extracting(h -> h.service().id()).containsExactly("web-1");
     assertThat(c.healthService(HealthQuery.newBuilder("web").datacenter(consul.agent().datacenter()).build(), 0,
         Duration.ofSeconds(1)).get(10, TimeUnit.SECONDS).value()).hasSize(2);
   }

@@ -19,6 +19,10 @@ final class Ast {
    * go-bexpr does); it is null for the emptiness operators.
    */
   record Match(List<String> selector, MatchOperator operator, String raw) implements Expr {
+    Match {
+      selector = List.copyOf(selector);
+    }
+
     String selectorText() {
       return String.join(".", selector);
     }

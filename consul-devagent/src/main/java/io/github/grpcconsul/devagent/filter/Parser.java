@@ -8,7 +8,6 @@ import io.github.grpcconsul.devagent.filter.Ast.Expr;
 import io.github.grpcconsul.devagent.filter.Ast.Match;
 import io.github.grpcconsul.devagent.filter.Ast.Not;
 import io.github.grpcconsul.devagent.filter.Ast.Or;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -64,7 +63,7 @@ final class Parser {
       col[i] = c;
       byteOffset[i] = off;
       if (i < n) {
-        off += new String(Character.toChars(cps[i])).getBytes(StandardCharsets.UTF_8).length;
+        off += utf8Length(cps[i]);
       }
     }
   }
@@ -642,6 +641,10 @@ final class Parser {
 
   private String text(int start) {
     return new String(cps, start, pos - start);
+  }
+
+  private static int utf8Length(int cp) {
+    return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
   }
 
   private static boolean isLetter(int c) {
