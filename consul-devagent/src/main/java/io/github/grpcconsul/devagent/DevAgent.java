@@ -30,6 +30,16 @@ public final class DevAgent implements AutoCloseable {
     if (System.getProperty("sun.net.httpserver.nodelay") == null) {
       System.setProperty("sun.net.httpserver.nodelay", "true");
     }
+    // The JDK server waits forever for a request body that never comes, holding a handler thread; with a deadline
+    // such connections are closed. It does not limit parked blocking queries (their request is complete).
+    if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+      System.setProperty("sun.net.httpserver.maxReqTime", "20");
+    }
+    // The JDK server keeps only 200 idle keep-alive connections by default; 1,000 watchers woken at once would
+    // lose most of theirs and reconnect. Consul (Go) keeps them.
+    if (System.getProperty("sun.net.httpserver.maxIdleConnections") == null) {
+      System.setProperty("sun.net.httpserver.maxIdleConnections", "4096");
+    }
   }
 
   private final AgentConfig config;

@@ -53,6 +53,13 @@ final class HttpFront {
     Duration delay = req.path.startsWith("/v1/") ? faults.delayFor(req.path) : null;
     if (delay != null && !delay.isZero()) {
       try {
+        // Read the body now: the JDK server closes connections whose request is still unread after maxReqTime.
+        req.body();
+      } catch (ApiException e) {
+        req.respondText(e.status, e.getMessage());
+        return;
+      }
+      try {
         // Delayed requests wait on the timer, not on a handler thread, so other requests go on.
         timer.schedule(() -> handlers.execute(() -> process(req)), delay.toNanos(), TimeUnit.NANOSECONDS);
         return;

@@ -50,10 +50,13 @@ class FaultsTest {
     for (int i = 0; i < 20; i++) {
       slow.add(http.sendAsync("GET", "/v1/health/service/web", null));
     }
+    agent.faults().forPath("/v1/agent/service/register").delay(Duration.ofSeconds(3));
+    slow.add(http.sendAsync("PUT", "/v1/agent/service/register", "{\"Name\": \"late\"}"));
     assertThat(http.get("/v1/catalog/services").statusCode()).isEqualTo(200);
     assertThat(slow).noneMatch(CompletableFuture::isDone);
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
     slow.forEach(f -> assertThat(f.join().statusCode()).isEqualTo(200));
+    assertThat(Http.json(http.get("/v1/agent/services")).getAsJsonObject().has("late")).isTrue();
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
   }
 

@@ -126,4 +126,30 @@ class LifecycleTest {
     assertThat(DevAgentMain.parse(new String[] {"-help"}, new PrintStream(out))).isNull();
     assertThat(out.toString()).contains("-http-port").contains("-acl-management-token").contains("-https-ca-file");
   }
+
+  @Test
+  void stalledRequestBodiesDoNotHangTheAgent() throws Exception {
+    assertThat(System.getProperty("sun.net.httpserver.maxReqTime")).isNotNull();
+    try (DevAgent agent = DevAgent.builder().build()) {
+      int port = agent.start().getPort();
+      Http http = new Http(agent);
+      List<java.net.Socket> stalled = new ArrayList<>();
+      try {
+        for (int i = 0; i < 2 * AgentRun.HANDLER_THREADS; i++) {
+          java.net.Socket s = new java.net.Socket("127.0.0.1", port);
+          s.getOutputStream().write(("PUT /v1/agent/service/register HTTP/1.1\r\nHost: x\r\n"
+              + "Content-Length: 100\r\n\r\n{\"Na").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          s.getOutputStream().flush();
+          stalled.add(s);
+        }
+        CompletableFuture<HttpResponse<String>> self = http.sendAsync("GET", "/v1/agent/self", null);
+        assertThat(self.get(30, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        assertThat(stalled.get(0).getInputStream().read()).isEqualTo(-1);
+      } finally {
+        for (java.net.Socket s : stalled) {
+          s.close();
+        }
+      }
+    }
+  }
 }

@@ -30,13 +30,20 @@ public final class FilterExpression {
   /**
    * Parses and validates an expression for the given endpoint.
    *
-   * @throws FilterException with go-bexpr's message when Consul would reject the expression
+   * @throws FilterException with go-bexpr's message when Consul would reject the expression, or when the expression
+   *     is nested too deeply to parse on this thread's stack
    */
   public static FilterExpression parse(String expression, FilterSchema schema) throws FilterException {
     Objects.requireNonNull(expression, "expression");
     Objects.requireNonNull(schema, "schema");
-    Ast.Expr ast = Parser.parse(expression);
-    return new FilterExpression(expression, schema, Binder.bind(ast, schema.root()));
+    try {
+      Ast.Expr ast = Parser.parse(expression);
+      return new FilterExpression(expression, schema, Binder.bind(ast, schema.root()));
+    } catch (StackOverflowError e) {
+      // The parser and the binder recurse once per nesting level and per chained "and"/"or"; a request must not be
+      // able to take a thread down with a pathological expression.
+      throw new FilterException("expression is nested too deeply (" + expression.length() + " characters)");
+    }
   }
 
   /**

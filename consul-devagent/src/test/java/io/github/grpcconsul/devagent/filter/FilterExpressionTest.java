@@ -94,6 +94,15 @@ class FilterExpressionTest {
   }
 
   @Test
+  @Timeout(30)
+  void pathologicalNestingIsAFilterExceptionNotAStackOverflow() {
+    String expression = "(".repeat(200_000) + "Service.Port == 8080" + ")".repeat(200_000);
+    assertThatThrownBy(() -> FilterExpression.parse(expression, FilterSchema.HEALTH_SERVICE))
+        .isInstanceOf(FilterException.class)
+        .hasMessageContaining("nested too deeply");
+  }
+
+  @Test
   @Timeout(10)
   void longChainsEvaluate() {
     String expression = String.join(" and ", java.util.Collections.nCopies(500, "Service.Port == 8080"))
