@@ -97,7 +97,9 @@ public final class ConsulNameResolverProvider extends NameResolverProvider {
     if (target.agentAddress() == null) {
       return base;
     }
-    return base.toBuilder().address(target.agentAddress()).build();
+    // CONSUL_HTTP_ADDR=https://... asks for TLS through its scheme: the replacing address keeps it.
+    boolean https = !base.tls() && base.addresses().stream().anyMatch(a -> a.startsWith("https://"));
+    return base.toBuilder().address((https ? "https://" : "") + target.agentAddress()).build();
   }
 
   static HealthQuery toHealthQuery(ConsulTarget target) {
