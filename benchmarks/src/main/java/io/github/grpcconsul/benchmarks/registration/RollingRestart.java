@@ -60,10 +60,14 @@ public final class RollingRestart {
       reporter.start();
       // Warm-up at the full rate (JIT, connections), counted apart: restarts are measured on a warm JVM.
       Thread.sleep(warmupSeconds * 1000L);
+      // On a starved machine the client cannot keep up even without restarts; wait for 3 clean seconds in a row
+      // (every call answered, none failed) so that failures below are the restarts' and not the machine's.
+      boolean steady = load.awaitSteady(3, Duration.ofSeconds(60));
       long warmSent = load.sent.get();
       long warmFailed = load.failed.get();
-      System.out.printf("warm-up: %d calls in %d s, %d failed (not counted below)%n", warmSent, warmupSeconds,
-          warmFailed);
+      System.out.printf("warm-up: %d calls in %.0f s, %d failed (not counted below); steady: %s%n", warmSent,
+          (System.nanoTime() - warmStarted) / 1e9, warmFailed, steady ? "yes" : "NO, the figures below are not "
+          + "valid: the machine cannot sustain this rate");
       long started = System.nanoTime();
       load.counting = true;
       List<Long> restartMillis = new ArrayList<>();
@@ -183,6 +187,26 @@ public final class RollingRestart {
         lastOk = ok;
         lastFailed = bad;
       }
+    }
+
+    /** Waits until {@code seconds} consecutive seconds had no failure and answered at least 95 % of the calls. */
+    boolean awaitSteady(int seconds, Duration max) throws InterruptedException {
+      long deadline = System.nanoTime() + max.toNanos();
+      int clean = 0;
+      while (clean < seconds) {
+        if (System.nanoTime() > deadline) {
+          return false;
+        }
+        long s0 = sent.get();
+        long ok0 = succeeded.get();
+        long bad0 = failed.get();
+        Thread.sleep(1000);
+        long s = sent.get() - s0;
+        long ok = succeeded.get() - ok0;
+        long bad = failed.get() - bad0;
+        clean = bad == 0 && ok >= s * 95 / 100 ? clean + 1 : 0;
+      }
+      return true;
     }
 
     void awaitOutstanding() throws InterruptedException {
