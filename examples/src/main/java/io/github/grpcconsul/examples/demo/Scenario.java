@@ -48,6 +48,8 @@ final class Scenario {
   private final List<String> problems = new ArrayList<>();
   private volatile String crashed = "";
   private Map<String, Long> lastProgress = Map.of();
+  /** When the next once-a-second progress line is due; one clock across phases so each line covers one second. */
+  private long nextProgress;
   private long lastFailures;
 
   Scenario(Settings settings, ConsulEndpoint consul, Narrator out) {
@@ -102,6 +104,7 @@ final class Scenario {
       problems.add("the client did not connect within " + WAIT_LIMIT.toSeconds() + " s");
     }
     traffic.start();
+    nextProgress = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
     out.say("client: connected; calling " + settings.callsPerSecond() + " times a second");
     t0 = System.nanoTime();
     if (!hold(traffic, t0, settings.phase(), WAIT_LIMIT, () -> started.stream()
@@ -113,7 +116,7 @@ final class Scenario {
     out.heading("Phase " + Phase.LEAVE.title() + ": " + leaving + " leaves gracefully");
     traffic.enter(Phase.LEAVE);
     long leftAt = System.nanoTime();
-    out.say(leaving + ": not serving -> drain " + Narrator.span(settings.drain().toNanos())
+    out.say(leaving + ": NOT_SERVING and maintenance -> drain " + Narrator.span(settings.drain().toNanos())
         + " -> deregister -> stop");
     HelloServer leaver = servers.remove(leaving);
     CompletableFuture<Void> left = CompletableFuture.runAsync(leaver::shutdownGracefully)
@@ -121,7 +124,7 @@ final class Scenario {
     hold(traffic, leftAt, settings.phase(), WAIT_LIMIT, left::isDone);
     left.join();
     changes.add(new DemoReport.Change(leaving + " leaves gracefully",
-        since(leftAt, watch.notPassing(leaving, leftAt), "critical") + ", "
+        since(leftAt, watch.notPassing(leaving, leftAt), "not passing") + ", "
             + since(leftAt, watch.gone(leaving, leftAt), "deregistered"),
         lastCall(leftAt, observations.lastReply(leaving))));
 
@@ -193,18 +196,18 @@ final class Scenario {
       throws InterruptedException {
     long minEnd = t0 + least.toNanos();
     long limit = t0 + Math.max(least.toNanos(), most.toNanos());
-    long nextLine = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
     while (true) {
       long now = System.nanoTime();
       boolean ok = done.getAsBoolean();
       if ((ok && now >= minEnd) || now >= limit) {
         return ok;
       }
-      if (now >= nextLine) {
-        if (traffic.running()) {
-          progress(traffic);
+      if (traffic.running() && now - nextProgress >= 0) {
+        progress(traffic);
+        nextProgress += TimeUnit.SECONDS.toNanos(1);
+        if (nextProgress - now < 0) {
+          nextProgress = now + TimeUnit.SECONDS.toNanos(1);
         }
-        nextLine += TimeUnit.SECONDS.toNanos(1);
       }
       // A demo's pacing loop: events are timestamped where they happen, not here.
       TimeUnit.MILLISECONDS.sleep(5);
