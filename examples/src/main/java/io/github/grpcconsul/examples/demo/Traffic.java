@@ -127,17 +127,23 @@ final class Traffic implements AutoCloseable {
 
   /** Stops calling, waits for the calls in flight to finish (at most their deadline), closes the channel. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     stopped = true;
     ticker.shutdown();
-    ticker.awaitTermination(5, TimeUnit.SECONDS);
     try {
+      ticker.awaitTermination(5, TimeUnit.SECONDS);
       inFlight.awaitAdvanceInterruptibly(inFlight.arriveAndDeregister(), deadlineMillis + 1000,
           TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       // Every call has a deadline; the channel shutdown below ends any straggler.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     channel.shutdownNow();
-    channel.awaitTermination(5, TimeUnit.SECONDS);
+    try {
+      channel.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
