@@ -93,6 +93,10 @@ final class ApiRequest {
     return v == null ? dflt : v;
   }
 
+  Iterable<Map.Entry<String, List<String>>> allParams() {
+    return query.entrySet();
+  }
+
   List<String> params(String name) {
     return query.getOrDefault(name, List.of());
   }

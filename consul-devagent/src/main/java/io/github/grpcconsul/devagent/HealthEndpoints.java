@@ -110,9 +110,13 @@ final class HealthEndpoints {
     Blocking.serve(req, store, StateStore.serviceTopic(name), () -> store.serviceIndex(name), () -> {
       JsonArray out = new JsonArray();
       boolean aclFiltered = false;
-      for (CheckEntry c : store.checks()) {
+      List<CheckEntry> candidates = new java.util.ArrayList<>();
+      for (ServiceEntry s : store.instancesOf(name)) {
+        candidates.addAll(store.serviceChecks(s.node(), s.id()));
+      }
+      for (CheckEntry c : candidates) {
         NodeEntry n = store.node(c.node());
-        if (!c.serviceName().equals(name) || n == null || !hasNodeMeta(n, nodeMeta)) {
+        if (n == null || !hasNodeMeta(n, nodeMeta)) {
           continue;
         }
         if (!authz.read) {

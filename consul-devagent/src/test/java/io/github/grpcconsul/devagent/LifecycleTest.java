@@ -45,7 +45,7 @@ class LifecycleTest {
     assertThat(agentThreads()).isNotEmpty();
     agent.stop();
     agent.stop();
-    await().atMost(Duration.ofSeconds(10)).until(() -> agentThreads().isEmpty());
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(agentThreads()).isEmpty());
     assertThat(agent.isRunning()).isFalse();
     assertThatThrownBy(agent::httpAddress).isInstanceOf(IllegalStateException.class);
     assertThat(parked).failsWithin(Duration.ofSeconds(10));
