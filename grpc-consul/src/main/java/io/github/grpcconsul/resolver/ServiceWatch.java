@@ -55,10 +55,6 @@ final class ServiceWatch {
     }
   }
 
-  synchronized WatchState state() {
-    return state;
-  }
-
   /** Consul answered a request, changed or not: ends an error streak. */
   synchronized void onSuccess() {
     if (failing) {

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 class ConsulChannelTest {
 
   private DevAgent agent;
+  private Set<Thread> threadsBefore;
   private Backends backends;
   private Registrar registrar;
   private WatchRegistry registry;
@@ -36,6 +37,7 @@ class ConsulChannelTest {
 
   @BeforeEach
   void setUp() {
+    threadsBefore = ThreadCheck.baseline();
     agent = DevAgent.builder().build();
     agent.start();
     backends = new Backends();
@@ -178,6 +180,6 @@ class ConsulChannelTest {
     ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     await().atMost(Duration.ofSeconds(10)).until(() -> registry.watchCount() == 0 && registry.clientCount() == 0);
     registrar.close(); // its threads too: after this no grpc-consul thread may be left
-    await().atMost(Duration.ofSeconds(10)).until(() -> ThreadCheck.watchThreads().isEmpty());
+    await().atMost(Duration.ofSeconds(10)).until(() -> ThreadCheck.newSince(threadsBefore).isEmpty());
   }
 }

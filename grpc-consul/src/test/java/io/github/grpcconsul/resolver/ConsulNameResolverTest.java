@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,12 +24,14 @@ import org.junit.jupiter.api.Test;
 class ConsulNameResolverTest {
 
   private DevAgent agent;
+  private Set<Thread> threadsBefore;
   private WatchRegistry registry;
   private ResolverHarness harness;
   private Registrar registrar;
 
   @BeforeEach
   void setUp() {
+    threadsBefore = ThreadCheck.baseline();
     agent = DevAgent.builder().build();
     agent.start();
     ConsulConfig config = ConsulConfig.newBuilder().address(agent.httpAddress()).build();
@@ -283,7 +286,7 @@ class ConsulNameResolverTest {
     registrar.register("web", "web-1", "127.0.0.1", 9001);
     ResolverHarness.Started r = harness.start("consul:///web");
     r.listener.awaitPorts(9001);
-    assertThat(ThreadCheck.watchThreads()).isNotEmpty();
+    assertThat(ThreadCheck.newSince(threadsBefore)).isNotEmpty();
 
     r.shutdown();
     await().atMost(Duration.ofSeconds(10)).until(() -> registry.watchCount() == 0 && registry.clientCount() == 0);
@@ -291,7 +294,7 @@ class ConsulNameResolverTest {
     registrar.register("web", "web-2", "127.0.0.1", 9002);
     await().during(Duration.ofMillis(300)).until(() -> r.listener.results.size() == resultsAtShutdown);
     registrar.close(); // its threads too: after this no grpc-consul thread may be left
-    await().atMost(Duration.ofSeconds(10)).until(() -> ThreadCheck.watchThreads().isEmpty());
+    await().atMost(Duration.ofSeconds(10)).until(() -> ThreadCheck.newSince(threadsBefore).isEmpty());
   }
 
   @Test

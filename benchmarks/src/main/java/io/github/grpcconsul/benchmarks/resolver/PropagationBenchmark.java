@@ -73,11 +73,13 @@ public final class PropagationBenchmark {
       long[] remove = new long[trials];
       long[] flip = new long[trials * 2];
       long[] write = new long[trials];
+      long[] afterWrite = new long[trials];
       for (int i = 0; i < trials; i++) {
         long[] ar = addRemove(consul, 31000 + i);
         add[i] = ar[0];
         remove[i] = ar[1];
         write[i] = ar[2];
+        afterWrite[i] = Math.max(0, ar[0] - ar[2]);
       }
       for (int i = 0; i < trials; i++) {
         Thread.sleep(SPACING.toMillis());
@@ -95,6 +97,8 @@ public final class PropagationBenchmark {
       print("health flip", flip);
       System.out.println("for scale, the register request alone (sent -> response received):");
       print("register PUT", write);
+      System.out.println("add, measured from the register response instead (0 when the balancer had it first):");
+      print("add", afterWrite);
     } finally {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
