@@ -61,6 +61,32 @@ final class AgentView {
     return result;
   }
 
+  /** The type of an agent-local check ("ttl", "grpc", "tcp", ...), or null when the agent does not have it. */
+  String checkType(String checkId) {
+    JsonObject check = JsonParser.parseString(get("/v1/agent/checks")).getAsJsonObject().getAsJsonObject(checkId);
+    return check == null ? null : check.get("Type").getAsString();
+  }
+
+  /** {@code PUT} with a JSON body; fails unless 200. */
+  void put(String path, String json) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(5))
+        .PUT(HttpRequest.BodyPublishers.ofString(json));
+    if (token != null) {
+      request.header("X-Consul-Token", token);
+    }
+    try {
+      HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException("PUT " + path + ": " + response.statusCode() + " " + response.body());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** The agent-local service definition, or null. */
   JsonObject agentService(String id) {
     HttpResponse<String> response = send("/v1/agent/service/" + id);

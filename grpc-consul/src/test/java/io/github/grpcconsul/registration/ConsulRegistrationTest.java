@@ -131,6 +131,28 @@ class ConsulRegistrationTest {
   }
 
   @Test
+  void ttlCheckReplacedBehindOurBack_heartbeatAnswered500NoTtl_registersAgain() throws Exception {
+    registration = registrationOf(server).ttlCheck(TTL).build();
+    registration.start().get(10, TimeUnit.SECONDS);
+    String id = registration.serviceId();
+    String check = id + ":ttl";
+    await().atMost(Duration.ofSeconds(5)).until(() -> "ttl".equals(view.checkType(check)));
+
+    // Someone registers the same service ID with a non-TTL check under our check ID: beats now get
+    // 500 "CheckID ... does not have associated TTL".
+    LogCapture log = new LogCapture();
+    view.put("/v1/agent/service/register?replace-existing-checks", "{\"ID\": \"" + id + "\", \"Name\": \"" + NAME
+        + "\", \"Port\": " + server.getPort() + ", \"Checks\": [{\"CheckID\": \"" + check + "\", \"TCP\": \"127.0.0.1:"
+        + server.getPort() + "\", \"Interval\": \"10s\"}]}");
+    try (log) {
+      await().atMost(Duration.ofSeconds(5)).until(() -> log.messages(Level.WARNING).stream()
+          .anyMatch(m -> m.contains("does not have associated TTL") && m.contains("registering again")));
+      await().atMost(Duration.ofSeconds(5)).until(() -> "ttl".equals(view.checkType(check)));
+      await().atMost(Duration.ofSeconds(5)).until(() -> view.passingIds(NAME).equals(List.of(id)));
+    }
+  }
+
+  @Test
   void grpcCheckOnly_agentRestarted_periodicCheckRegistersAgain() throws Exception {
     registration = registrationOf(server).grpcCheck(Duration.ofSeconds(1)).healthStatusManager(health)
         .registrationCheckInterval(Duration.ofMillis(200)).build();
@@ -151,6 +173,9 @@ class ConsulRegistrationTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> view.passingIds(NAME).equals(List.of(id)));
     assertThat(Threads.named("grpc-consul-registration-")).hasSize(1);
 
+    registration.registerShutdownHook();
+    Thread hook = registration.shutdownHookForTest();
+    assertThat(hook).isNotNull();
     Thread stopper = new Thread(registration::shutdownGracefully);
     stopper.start();
     // Draining: out of the passing list at once, still registered, still serving.
@@ -163,6 +188,9 @@ class ConsulRegistrationTest {
     assertThat(view.allIds(NAME)).isEmpty();
     assertThat(server.isTerminated()).isTrue();
     assertThat(Threads.named("grpc-consul-registration-")).isEmpty();
+    await().atMost(Duration.ofSeconds(5)).until(() -> Threads.named("grpc-consul-http-").isEmpty());
+    // Shut down from code: the JVM hook was removed again.
+    assertThat(Runtime.getRuntime().removeShutdownHook(hook)).isFalse();
     registration.shutdownGracefully(); // idempotent: returns at once
   }
 
