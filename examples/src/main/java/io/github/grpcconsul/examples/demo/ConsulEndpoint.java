@@ -20,7 +20,7 @@ final class ConsulEndpoint implements AutoCloseable {
   /** Embedded agent: the floor of DeregisterCriticalServiceAfter (Consul's is 1 min), and how often the reaper runs. */
   static final Duration REAP_AFTER_MIN = Duration.ofSeconds(1);
   static final Duration REAP_INTERVAL = Duration.ofMillis(200);
-  private static final Duration PROBE_TIMEOUT = Duration.ofMillis(1500);
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
 
   private final ConsulConfig config;
   private final String authority;

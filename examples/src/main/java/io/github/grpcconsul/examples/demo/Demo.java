@@ -63,6 +63,11 @@ public final class Demo {
       System.err.println("demo: " + e.getMessage());
       System.exit(2);
       return;
+    } catch (Exception e) {
+      System.err.println("demo: stopped by " + e.getClass().getSimpleName() + ": " + e.getMessage()
+          + " (run with --verbose for the library's log)");
+      System.exit(1);
+      return;
     }
     System.exit(report.problems().isEmpty() ? 0 : 1);
   }

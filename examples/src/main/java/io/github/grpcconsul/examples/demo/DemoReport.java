@@ -121,12 +121,15 @@ final class DemoReport {
     return text.toString();
   }
 
-  /** Wraps {@code text} at {@code width} columns; continuation lines are indented two more spaces. */
+  /**
+   * Wraps {@code text} at {@code width} columns, never between a number and its unit; continuation lines are indented
+   * two more spaces.
+   */
   static String wrap(String text, String indent, int width) {
     StringBuilder out = new StringBuilder();
     StringBuilder line = new StringBuilder(indent);
     boolean empty = true;
-    for (String word : text.split(" ")) {
+    for (String word : text.split("(?<![0-9]) ")) {
       if (!empty && line.length() + 1 + word.length() > width) {
         out.append(line).append(System.lineSeparator());
         line = new StringBuilder(indent).append("  ");

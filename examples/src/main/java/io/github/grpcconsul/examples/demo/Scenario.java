@@ -1,22 +1,18 @@
 package io.github.grpcconsul.examples.demo;
 
-import io.github.grpcconsul.consul.CheckStatus;
 import io.github.grpcconsul.consul.ConsulClient;
 import io.github.grpcconsul.examples.hello.HelloServer;
-import io.grpc.Status;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Collectors;
 
 /**
  * The demo's script: three instances serve, one leaves gracefully, one is killed, a new one joins; a client calls
@@ -24,6 +20,7 @@ import java.util.stream.Collectors;
  */
 final class Scenario {
   static final String SERVICE = "hello-demo";
+  private static final String LEAVER = "hello-1";
   private static final Duration CHECK_INTERVAL = Duration.ofSeconds(1);
   private static final Duration WAIT_LIMIT = Duration.ofSeconds(20);
   /** Starting a JVM for the instance that gets killed can be slow on a busy machine. */
@@ -44,10 +41,11 @@ final class Scenario {
   private ChildServer child;
   private final List<String> started = new ArrayList<>();
   private final List<DemoReport.Change> changes = new ArrayList<>();
-  private final List<String> notes = new ArrayList<>();
-  private final List<String> problems = new ArrayList<>();
+  private final Findings findings = new Findings();
   private volatile String crashed = "";
   private Map<String, Long> lastProgress = Map.of();
+  /** When the next once-a-second progress line is due; one clock across phases so each line covers one second. */
+  private long nextProgress;
   private long lastFailures;
 
   Scenario(Settings settings, ConsulEndpoint consul, Narrator out) {
@@ -62,7 +60,7 @@ final class Scenario {
   DemoReport run() throws Exception {
     Map<Phase, Tally> tallies = new EnumMap<>(Phase.class);
     try (ConsulClient client = ConsulClient.create(consul.config());
-        HealthWatch watch = new HealthWatch(client, SERVICE, new Narration())) {
+        HealthWatch watch = new HealthWatch(client, SERVICE, new ConsulNarration(out, () -> crashed, reapAfter))) {
       watch.start();
       Traffic traffic = new Traffic(consul.target(SERVICE), settings.callsPerSecond(), CALL_DEADLINE_MILLIS,
           observations);
@@ -83,8 +81,8 @@ final class Scenario {
             () -> started.stream().allMatch(id -> watch.gone(id, 0).isPresent()));
       }
     }
-    checkExpectations(tallies);
-    return new DemoReport(started, tallies, changes, notes, problems);
+    findings.check(tallies, started, LEAVER);
+    return new DemoReport(started, tallies, changes, findings.notes(), findings.problems());
   }
 
   private void script(HealthWatch watch, Traffic traffic) throws Exception {
@@ -95,25 +93,27 @@ final class Scenario {
     long t0 = System.nanoTime();
     if (!hold(traffic, t0, Duration.ZERO, STARTUP_LIMIT, () -> started.stream()
         .allMatch(id -> watch.passing(id, 0).isPresent()))) {
-      problems.add("not every instance passed its check within " + STARTUP_LIMIT.toSeconds() + " s");
+      findings.problem("not every instance passed its check within " + STARTUP_LIMIT.toSeconds() + " s");
     }
     out.say("client: dialing " + consul.target(SERVICE) + " with round_robin");
     if (!traffic.awaitReady(WAIT_LIMIT)) {
-      problems.add("the client did not connect within " + WAIT_LIMIT.toSeconds() + " s");
+      findings.problem("the client did not connect within " + WAIT_LIMIT.toSeconds() + " s");
     }
     traffic.start();
+    nextProgress = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
     out.say("client: connected; calling " + settings.callsPerSecond() + " times a second");
-    t0 = System.nanoTime();
-    if (!hold(traffic, t0, settings.phase(), WAIT_LIMIT, () -> started.stream()
+    // The phase's time starts once every instance has answered, so the counts show an even spread.
+    if (!hold(traffic, System.nanoTime(), Duration.ZERO, WAIT_LIMIT, () -> started.stream()
         .allMatch(id -> observations.firstReply(id).isPresent()))) {
-      problems.add("not every instance got calls within " + WAIT_LIMIT.toSeconds() + " s");
+      findings.problem("not every instance got calls within " + WAIT_LIMIT.toSeconds() + " s");
     }
+    hold(traffic, System.nanoTime(), settings.phase(), settings.phase(), () -> true);
 
-    String leaving = "hello-1";
+    String leaving = LEAVER;
     out.heading("Phase " + Phase.LEAVE.title() + ": " + leaving + " leaves gracefully");
     traffic.enter(Phase.LEAVE);
     long leftAt = System.nanoTime();
-    out.say(leaving + ": not serving -> drain " + Narrator.span(settings.drain().toNanos())
+    out.say(leaving + ": NOT_SERVING and maintenance -> drain " + Narrator.span(settings.drain().toNanos())
         + " -> deregister -> stop");
     HelloServer leaver = servers.remove(leaving);
     CompletableFuture<Void> left = CompletableFuture.runAsync(leaver::shutdownGracefully)
@@ -121,7 +121,7 @@ final class Scenario {
     hold(traffic, leftAt, settings.phase(), WAIT_LIMIT, left::isDone);
     left.join();
     changes.add(new DemoReport.Change(leaving + " leaves gracefully",
-        since(leftAt, watch.notPassing(leaving, leftAt), "critical") + ", "
+        since(leftAt, watch.notPassing(leaving, leftAt), "not passing") + ", "
             + since(leftAt, watch.gone(leaving, leftAt), "deregistered"),
         lastCall(leftAt, observations.lastReply(leaving))));
 
@@ -135,14 +135,14 @@ final class Scenario {
     boolean reap = consul.embedded();
     if (!hold(traffic, killedAt, settings.phase(), WAIT_LIMIT, () -> watch.notPassing(victim, killedAt).isPresent()
         && (!reap || watch.gone(victim, killedAt).isPresent()))) {
-      problems.add("Consul did not mark " + victim + " critical" + (reap ? " and reap it" : "") + " within "
+      findings.problem("Consul did not mark " + victim + " critical" + (reap ? " and reap it" : "") + " within "
           + WAIT_LIMIT.toSeconds() + " s");
     }
     changes.add(new DemoReport.Change(victim + " is killed",
         since(killedAt, watch.notPassing(victim, killedAt), "critical") + ", "
             + (reap ? since(killedAt, watch.gone(victim, killedAt), "reaped") : "reaped after 1 min or more"),
         lastCall(killedAt, observations.lastReply(victim))));
-    explainCrash(traffic.tally(Phase.CRASH), victim, watch.notPassing(victim, killedAt), killedAt);
+    findings.explainCrash(traffic.tally(Phase.CRASH), victim, watch.notPassing(victim, killedAt), killedAt);
 
     String joiner = "hello-4";
     out.heading("Phase " + Phase.JOIN.title() + ": " + joiner + " joins");
@@ -151,7 +151,7 @@ final class Scenario {
     start(joiner);
     if (!hold(traffic, joinedAt, settings.phase(), WAIT_LIMIT,
         () -> observations.firstReply(joiner).isPresent())) {
-      problems.add(joiner + " got no call within " + WAIT_LIMIT.toSeconds() + " s of starting");
+      findings.problem(joiner + " got no call within " + WAIT_LIMIT.toSeconds() + " s of starting");
     }
     OptionalLong passing = watch.passing(joiner, joinedAt);
     OptionalLong first = observations.firstReply(joiner);
@@ -193,18 +193,18 @@ final class Scenario {
       throws InterruptedException {
     long minEnd = t0 + least.toNanos();
     long limit = t0 + Math.max(least.toNanos(), most.toNanos());
-    long nextLine = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
     while (true) {
       long now = System.nanoTime();
       boolean ok = done.getAsBoolean();
       if ((ok && now >= minEnd) || now >= limit) {
         return ok;
       }
-      if (now >= nextLine) {
-        if (traffic.running()) {
-          progress(traffic);
+      if (traffic.running() && now - nextProgress >= 0) {
+        progress(traffic);
+        nextProgress += TimeUnit.SECONDS.toNanos(1);
+        if (nextProgress - now < 0) {
+          nextProgress = now + TimeUnit.SECONDS.toNanos(1);
         }
-        nextLine += TimeUnit.SECONDS.toNanos(1);
       }
       // A demo's pacing loop: events are timestamped where they happen, not here.
       TimeUnit.MILLISECONDS.sleep(5);
@@ -224,52 +224,6 @@ final class Scenario {
     lastProgress = now;
     lastFailures = failures;
     out.say(line.toString());
-  }
-
-  private void explainCrash(Tally tally, String victim, OptionalLong criticalAt, long killedAt) {
-    String confirmed = criticalAt.isPresent()
-        ? "Consul's gRPC check marked it critical " + Narrator.span(criticalAt.getAsLong() - killedAt) + " after the kill."
-        : "Consul's gRPC check did not mark it critical in time.";
-    Map<Status.Code, Long> failures = tally.failures();
-    long failed = failures.values().stream().mapToLong(Long::longValue).sum();
-    if (failed == 0) {
-      notes.add("Crash: no call failed. round_robin stopped picking " + victim
-          + " as soon as its connections closed; " + confirmed);
-    } else {
-      notes.add("Crash: " + failed + " call(s) failed (" + codes(failures) + "): calls in flight on, or just sent to, "
-          + victim + " when it died. round_robin stopped picking it as soon as its connections closed; " + confirmed);
-    }
-  }
-
-  private void explainOtherFailures(Map<Phase, Tally> tallies) {
-    for (Phase phase : Phase.values()) {
-      Map<Status.Code, Long> failures = tallies.get(phase).failures();
-      if (phase != Phase.CRASH && !failures.isEmpty()) {
-        notes.add("Phase " + phase.title() + ": failed calls by status: " + codes(failures) + ".");
-      }
-    }
-  }
-
-  private static String codes(Map<Status.Code, Long> failures) {
-    return failures.entrySet().stream().map(e -> e.getKey() + " x" + e.getValue())
-        .collect(Collectors.joining(", "));
-  }
-
-  private void checkExpectations(Map<Phase, Tally> tallies) {
-    explainOtherFailures(tallies);
-    long gracefulFailures = tallies.get(Phase.LEAVE).failures().values().stream().mapToLong(Long::longValue).sum();
-    if (gracefulFailures > 0) {
-      problems.add(gracefulFailures + " call(s) failed while hello-1 left gracefully (expected none)");
-    }
-    for (String id : started) {
-      long total = 0;
-      for (Phase p : Phase.values()) {
-        total += tallies.get(p).replies().getOrDefault(id, 0L);
-      }
-      if (total == 0) {
-        problems.add(id + " answered no call");
-      }
-    }
   }
 
   private void stopAll() {
@@ -296,31 +250,5 @@ final class Scenario {
 
   private static String signed(long nanos) {
     return (nanos >= 0 ? "+" : "") + Narrator.span(nanos);
-  }
-
-  /** Tells the story of Consul's view as the demo's watch sees it. */
-  private final class Narration implements HealthWatch.Listener {
-    @Override
-    public void changed(String id, CheckStatus before, CheckStatus after) {
-      if (after == null) {
-        out.say("Consul: " + id + (id.equals(crashed) ? " reaped (critical for "
-            + Narrator.span(reapAfter.toNanos()) + ")" : " deregistered"));
-      } else if (before == null) {
-        out.say("Consul: " + id + " registered, " + name(after));
-      } else if (after == CheckStatus.PASSING) {
-        out.say("Consul: " + id + " passing: clients add it");
-      } else {
-        out.say("Consul: " + id + " " + name(after) + (before == CheckStatus.PASSING ? ": clients drop it" : ""));
-      }
-    }
-
-    @Override
-    public void failed(Throwable failure) {
-      out.say("Consul: the demo's watch failed (" + failure.getMessage() + "); retrying");
-    }
-
-    private String name(CheckStatus status) {
-      return status.name().toLowerCase(Locale.ROOT);
-    }
   }
 }

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Phaser;
 import java.util.concurrent.ScheduledExecutorService;
@@ -62,25 +61,9 @@ final class Traffic implements AutoCloseable {
     });
   }
 
-  /**
-   * Waits until the channel has resolved the service through Consul and connected to an instance, so the steady
-   * traffic measures the system rather than the first connection.
-   */
+  /** Waits until the channel is connected, so the steady traffic measures the system, not the first dial. */
   boolean awaitReady(Duration limit) throws InterruptedException {
-    long end = System.nanoTime() + limit.toNanos();
-    while (true) {
-      ConnectivityState state = channel.getState(true);
-      if (state == ConnectivityState.READY) {
-        return true;
-      }
-      long left = end - System.nanoTime();
-      if (left <= 0) {
-        return false;
-      }
-      CountDownLatch changed = new CountDownLatch(1);
-      channel.notifyWhenStateChanged(state, changed::countDown);
-      changed.await(left, TimeUnit.NANOSECONDS);
-    }
+    return HelloChannels.awaitReady(channel, limit, false) == ConnectivityState.READY;
   }
 
   void start() {
@@ -144,17 +127,23 @@ final class Traffic implements AutoCloseable {
 
   /** Stops calling, waits for the calls in flight to finish (at most their deadline), closes the channel. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     stopped = true;
     ticker.shutdown();
-    ticker.awaitTermination(5, TimeUnit.SECONDS);
     try {
+      ticker.awaitTermination(5, TimeUnit.SECONDS);
       inFlight.awaitAdvanceInterruptibly(inFlight.arriveAndDeregister(), deadlineMillis + 1000,
           TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       // Every call has a deadline; the channel shutdown below ends any straggler.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     channel.shutdownNow();
-    channel.awaitTermination(5, TimeUnit.SECONDS);
+    try {
+      channel.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.github.grpcconsul.examples.hello;
 
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -32,6 +33,9 @@ public final class HelloClientMain {
   private static final Map<String, String> ALIASES = Flags.aliases(
       "--target", "target", "--interval", "interval", "--count", "count", "--text", "text",
       "--deadline", "deadline", "--help", "help", "-?", "help");
+
+  /** How long the client waits for a first connection before it starts calling. */
+  private static final Duration CONNECT_LIMIT = Duration.ofSeconds(10);
 
   private HelloClientMain() {}
 
@@ -75,6 +79,10 @@ public final class HelloClientMain {
       awaitQuietly(done);
     }, "hello-client-shutdown"));
     try {
+      ConnectivityState state = HelloChannels.awaitReady(channel, CONNECT_LIMIT, true);
+      if (state != ConnectivityState.READY) {
+        logger.warning("not connected to " + target + " (" + state + "); calling anyway, the calls report why");
+      }
       Outcome outcome = callLoop(HelloGrpc.newBlockingStub(channel), text, interval, deadline, count, stop);
       System.out.println("calls: " + outcome.ok() + " ok, " + outcome.failed() + " failed");
     } finally {

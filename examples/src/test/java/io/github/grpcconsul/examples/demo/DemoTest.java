@@ -36,5 +36,7 @@ class DemoTest {
     assertThat(report.calls("hello-4", Phase.JOIN)).as(text).isPositive();
     assertThat(text).contains("embedded dev agent", "Summary", "hello-4 joins", "first call");
     assertThat(text).doesNotContain("Exception", "\tat ");
+    assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive))
+        .as("the killed instance's process is gone").isEmpty();
   }
 }
