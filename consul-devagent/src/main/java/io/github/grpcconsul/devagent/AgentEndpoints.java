@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
+import io.github.grpcconsul.devagent.filter.FilterSchema;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,8 +47,7 @@ final class AgentEndpoints {
     req.authz().requireWrite("service:write", def.name());
     for (CheckDef c : def.checks()) {
       if (c.script()) {
-        throw new ApiException(500, "Scripts are disabled on this agent from remote calls; to enable, configure "
-            + "'enable_script_checks' to true");
+        throw new ApiException(500, Texts.SCRIPTS_DISABLED);
       }
     }
     String replace = req.param("replace-existing-checks");
@@ -125,8 +125,7 @@ final class AgentEndpoints {
       throw ApiException.badRequest("Invalid check: " + err);
     }
     if (def.script()) {
-      throw new ApiException(500, "Scripts are disabled on this agent from remote calls; to enable, configure "
-          + "'enable_script_checks' to true");
+      throw new ApiException(500, Texts.SCRIPTS_DISABLED);
     }
     CheckDef named = def.checkId().isEmpty() ? def.withIdentity(def.name(), def.name()) : def;
     ServiceEntry service = null;
@@ -192,7 +191,7 @@ final class AgentEndpoints {
   // ---- reads -----------------------------------------------------------------------------------------------
 
   private void services(ApiRequest req) {
-    Predicate<JsonElement> filter = Filters.of(req, Filters.Schema.AGENT_SERVICES);
+    Predicate<JsonElement> filter = Filters.of(req, FilterSchema.AGENT_SERVICES);
     Authz authz = req.authz();
     JsonObject out = new JsonObject();
     boolean filtered = store.read(() -> {
@@ -271,7 +270,7 @@ final class AgentEndpoints {
   }
 
   private void checks(ApiRequest req) {
-    Predicate<JsonElement> filter = Filters.of(req, Filters.Schema.AGENT_CHECKS);
+    Predicate<JsonElement> filter = Filters.of(req, FilterSchema.AGENT_CHECKS);
     Authz authz = req.authz();
     JsonObject out = new JsonObject();
     boolean filtered = store.read(() -> {

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.zip.GZIPOutputStream;
 
 /** One HTTP request to the agent and its single response, which may be written later from another thread. */
 final class ApiRequest {
@@ -23,6 +24,7 @@ final class ApiRequest {
   static final int MAX_BODY_BYTES = 512 * 1024;
   static final String JSON = "application/json";
   static final String TEXT = "text/plain; charset=utf-8";
+  static final int GZIP_MIN_SIZE = 1400;
 
   final HttpExchange exchange;
   final String method;
@@ -91,6 +93,10 @@ final class ApiRequest {
     return v == null ? dflt : v;
   }
 
+  Iterable<Map.Entry<String, List<String>>> allParams() {
+    return query.entrySet();
+  }
+
   List<String> params(String name) {
     return query.getOrDefault(name, List.of());
   }
@@ -140,7 +146,7 @@ final class ApiRequest {
       while ((n = in.read(buf)) > 0) {
         total += n;
         if (total > MAX_BODY_BYTES) {
-          throw new ApiException(413, "Request body too large, max size: " + MAX_BODY_BYTES + " bytes");
+          throw new ApiException(413, Texts.requestTooLarge(MAX_BODY_BYTES));
         }
         out.write(buf, 0, n);
       }
@@ -155,8 +161,25 @@ final class ApiRequest {
     return Json.parseBody(body());
   }
 
-  boolean answered() {
-    return answered.get();
+  /** Consul wraps its handlers in gziphandler (default minimum size 1400 bytes). */
+  private boolean acceptsGzip() {
+    for (String v : exchange.getRequestHeaders().getOrDefault("Accept-Encoding", List.of())) {
+      for (String part : v.split(",")) {
+        String enc = part.trim();
+        if (enc.equals("gzip") || (enc.startsWith("gzip;") && !enc.replace(" ", "").endsWith("q=0"))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static byte[] gzip(byte[] bytes) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length / 4 + 64);
+    try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+      gz.write(bytes);
+    }
+    return out.toByteArray();
   }
 
   void respondJson(int status, JsonElement element) {
@@ -181,6 +204,11 @@ final class ApiRequest {
         exchange.getResponseHeaders().set("Content-Type", contentType);
       }
       boolean noBody = bytes == null || bytes.length == 0;
+      if (!noBody && bytes.length >= GZIP_MIN_SIZE && acceptsGzip()) {
+        bytes = gzip(bytes);
+        exchange.getResponseHeaders().set("Content-Encoding", "gzip");
+        exchange.getResponseHeaders().set("Vary", "Accept-Encoding");
+      }
       exchange.sendResponseHeaders(status, noBody ? -1 : bytes.length);
       if (!noBody) {
         try (OutputStream out = exchange.getResponseBody()) {

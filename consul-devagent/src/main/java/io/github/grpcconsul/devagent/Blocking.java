@@ -15,20 +15,29 @@ final class Blocking {
   static void serve(ApiRequest req, StateStore store, String topic, LongSupplier indexOf,
       Supplier<QueryResult> render) {
     QueryOptions opts = QueryOptions.parse(req);
-    Runnable answer = () -> answer(req, store, opts, render);
     if (opts.blocking()) {
-      Waiter w = new Waiter(topic, () -> indexOf.getAsLong() > opts.index(), answer);
+      // Woken waiters of the same query share one rendering (see AnswerCache).
+      String cacheKey = AnswerCache.key(req, req.allParams());
+      Waiter w = new Waiter(topic, () -> indexOf.getAsLong() > opts.index(),
+          () -> answer(req, store, opts, render, cacheKey));
       if (store.park(w, opts.timeoutNanos())) {
         return;
       }
     }
-    answer.run();
+    answer(req, store, opts, render, null);
   }
 
-  private static void answer(ApiRequest req, StateStore store, QueryOptions opts, Supplier<QueryResult> render) {
+  private static void answer(ApiRequest req, StateStore store, QueryOptions opts, Supplier<QueryResult> render,
+      String cacheKey) {
     QueryResult r;
+    AnswerCache.Entry cached;
     try {
-      r = store.read(render);
+      cached = store.read(() -> {
+        long version = store.version();
+        AnswerCache.Entry e = cacheKey == null ? null : store.answers.get(cacheKey, version);
+        return e != null ? e : new AnswerCache.Entry(version, render.get(), null);
+      });
+      r = cached.result();
     } catch (ApiException e) {
       req.respondText(e.status, e.getMessage());
       return;
@@ -50,8 +59,15 @@ final class Blocking {
     }
     if (r.raw() != null) {
       req.respond(r.status(), r.raw(), r.rawContentType());
-    } else {
-      req.respondJson(r.status(), r.json());
+      return;
     }
+    byte[] body = cached.body();
+    if (body == null) {
+      body = Json.write(r.json());
+      if (cacheKey != null) {
+        store.answers.put(cacheKey, new AnswerCache.Entry(cached.version(), r, body));
+      }
+    }
+    req.respond(r.status(), body, ApiRequest.JSON);
   }
 }

@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
+import io.github.grpcconsul.devagent.filter.FilterSchema;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,7 +37,7 @@ final class CatalogEndpoints {
   private void services(ApiRequest req) {
     HealthEndpoints.requireDatacenter(req, store);
     List<String> nodeMeta = req.params("node-meta");
-    Predicate<JsonElement> filter = Filters.of(req, Filters.Schema.CATALOG_SERVICE);
+    Predicate<JsonElement> filter = Filters.of(req, FilterSchema.CATALOG_SERVICE);
     Authz authz = req.authz();
     Blocking.serve(req, store, StateStore.TOPIC_CATALOG, store::catalogIndex, () -> {
       Map<String, Set<String>> tags = new TreeMap<>();
@@ -68,7 +69,7 @@ final class CatalogEndpoints {
     HealthEndpoints.requireDatacenter(req, store);
     List<String> tags = req.params("tag");
     List<String> nodeMeta = req.params("node-meta");
-    Predicate<JsonElement> filter = Filters.of(req, Filters.Schema.CATALOG_SERVICE);
+    Predicate<JsonElement> filter = Filters.of(req, FilterSchema.CATALOG_SERVICE);
     Authz authz = req.authz();
     Blocking.serve(req, store, StateStore.serviceTopic(name), () -> store.serviceIndex(name), () -> {
       JsonArray out = new JsonArray();
@@ -93,10 +94,8 @@ final class CatalogEndpoints {
 
   private void nodes(ApiRequest req) {
     HealthEndpoints.requireDatacenter(req, store);
-    if (req.param("filter") != null && !req.param("filter").isEmpty()) {
-      throw new ApiException(500, Texts.FILTER_PREFIX + "consul-devagent does not support filter on this endpoint");
-    }
     List<String> nodeMeta = req.params("node-meta");
+    Predicate<JsonElement> filter = Filters.of(req, FilterSchema.CATALOG_NODES);
     Authz authz = req.authz();
     Blocking.serve(req, store, StateStore.TOPIC_CATALOG, store::catalogIndex, () -> {
       JsonArray out = new JsonArray();
@@ -109,7 +108,10 @@ final class CatalogEndpoints {
           aclFiltered = true;
           continue;
         }
-        out.add(Render.node(n));
+        JsonObject o = Render.node(n);
+        if (filter.test(o)) {
+          out.add(o);
+        }
       }
       return QueryResult.json(out, store.catalogIndex()).aclFiltered(aclFiltered);
     });

@@ -33,7 +33,7 @@ record CheckDef(
 
   private static final String[] CHECK_TYPE_FIELDS = {
       "CheckID", "Name", "Status", "Notes", "ScriptArgs|Args|args|script_args", "HTTP", "Header", "Method", "Body",
-      "DisableRedirects", "TCP", "UDP", "GRPC", "GRPCUseTLS|grpc_use_tls", "H2PING", "H2PingUseTLS|h2ping_use_tls",
+      "DisableRedirects", "TCP", "TCPUseTLS", "UDP", "GRPC", "GRPCUseTLS|grpc_use_tls", "H2PING", "H2PingUseTLS|h2ping_use_tls",
       "OSService", "AliasNode", "AliasService", "DockerContainerID|docker_container_id", "Shell",
       "TLSServerName|tls_server_name", "TLSSkipVerify|tls_skip_verify", "Interval", "Timeout", "TTL",
       "DeregisterCriticalServiceAfter|deregister_critical_service_after", "SuccessBeforePassing",

@@ -55,21 +55,21 @@ public final class DevAgent implements AutoCloseable {
   public synchronized InetSocketAddress start() {
     if (run == null) {
       int port = boundPort != 0 ? boundPort : config.httpPort();
-      run = startOn(port);
+      run = startOn(port, boundPort != 0);
       boundPort = run.address().getPort();
     }
     return run.address();
   }
 
-  private AgentRun startOn(int port) {
+  private AgentRun startOn(int port, boolean rebind) {
     IOException last = null;
-    // A restart re-binds the same port, which the old listener may hold for a moment.
+    // A restart re-binds the port it had, which the old listener may hold for a moment.
     for (int attempt = 0; attempt < 50; attempt++) {
       try {
         return AgentRun.start(config, port, faults, counter);
       } catch (IOException e) {
         last = e;
-        if (!AgentRun.isBindFailure(e) || port == 0) {
+        if (!AgentRun.isBindFailure(e) || !rebind) {
           break;
         }
         try {
@@ -161,7 +161,7 @@ public final class DevAgent implements AutoCloseable {
     return run == null ? 0 : run.store.waiterCount();
   }
 
-  StateStore store() {
+  synchronized StateStore store() {
     return requireRun().store;
   }
 

@@ -3,6 +3,7 @@ package io.github.grpcconsul.devagent;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import io.github.grpcconsul.devagent.filter.FilterSchema;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -70,7 +71,7 @@ final class HealthEndpoints {
     boolean passing = req.boolParam("passing");
     List<String> tags = req.params("tag");
     List<String> nodeMeta = req.params("node-meta");
-    Predicate<JsonElement> filter = Filters.of(req, Filters.Schema.HEALTH_SERVICE);
+    Predicate<JsonElement> filter = Filters.of(req, FilterSchema.HEALTH_SERVICE);
     Authz authz = req.authz();
     Blocking.serve(req, store, StateStore.serviceTopic(name), () -> store.serviceIndex(name), () -> {
       JsonArray out = new JsonArray();
@@ -104,14 +105,18 @@ final class HealthEndpoints {
     }
     requireDatacenter(req, store);
     List<String> nodeMeta = req.params("node-meta");
-    Predicate<JsonElement> filter = Filters.of(req, Filters.Schema.HEALTH_CHECKS);
+    Predicate<JsonElement> filter = Filters.of(req, FilterSchema.HEALTH_CHECKS);
     Authz authz = req.authz();
     Blocking.serve(req, store, StateStore.serviceTopic(name), () -> store.serviceIndex(name), () -> {
       JsonArray out = new JsonArray();
       boolean aclFiltered = false;
-      for (CheckEntry c : store.checks()) {
+      List<CheckEntry> candidates = new java.util.ArrayList<>();
+      for (ServiceEntry s : store.instancesOf(name)) {
+        candidates.addAll(store.serviceChecks(s.node(), s.id()));
+      }
+      for (CheckEntry c : candidates) {
         NodeEntry n = store.node(c.node());
-        if (!c.serviceName().equals(name) || n == null || !hasNodeMeta(n, nodeMeta)) {
+        if (n == null || !hasNodeMeta(n, nodeMeta)) {
           continue;
         }
         if (!authz.read) {
@@ -132,7 +137,7 @@ final class HealthEndpoints {
       throw ApiException.badRequest(Texts.MISSING_NODE_NAME);
     }
     requireDatacenter(req, store);
-    Predicate<JsonElement> filter = Filters.of(req, Filters.Schema.HEALTH_CHECKS);
+    Predicate<JsonElement> filter = Filters.of(req, FilterSchema.HEALTH_CHECKS);
     Authz authz = req.authz();
     Blocking.serve(req, store, StateStore.TOPIC_CATALOG, store::catalogIndex, () -> {
       JsonArray out = new JsonArray();
@@ -160,7 +165,7 @@ final class HealthEndpoints {
     }
     requireDatacenter(req, store);
     List<String> nodeMeta = req.params("node-meta");
-    Predicate<JsonElement> filter = Filters.of(req, Filters.Schema.HEALTH_CHECKS);
+    Predicate<JsonElement> filter = Filters.of(req, FilterSchema.HEALTH_CHECKS);
     Authz authz = req.authz();
     Blocking.serve(req, store, StateStore.TOPIC_CATALOG, store::catalogIndex, () -> {
       JsonArray out = new JsonArray();

@@ -112,8 +112,7 @@ final class KvEndpoints {
       try {
         long n = Long.parseLong(length.trim());
         if (n > MAX_VALUE_SIZE) {
-          throw new ApiException(413, "Request body(" + n + " bytes) too large, max size: " + MAX_VALUE_SIZE
-              + " bytes. See https://developer.hashicorp.com/docs/agent/config/config-files#kv_max_value_size.");
+          throw new ApiException(413, Texts.kvValueTooLarge(n, MAX_VALUE_SIZE));
         }
       } catch (NumberFormatException e) {
         throw ApiException.badRequest("Invalid Content-Length: " + length);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -58,8 +59,12 @@ final class StateStore {
   private final TreeMap<String, ServiceEntry> services = new TreeMap<>();
   private final TreeMap<String, CheckEntry> checks = new TreeMap<>();
   private final Map<String, Long> serviceIndex = new HashMap<>();
-  private final Set<String> agentServices = new LinkedHashSet<>();
-  private final Map<String, CheckDef> agentChecks = new LinkedHashMap<>();
+  /** Secondary indexes, so reads and writes stay cheap with 10,000s of instances: name → service keys. */
+  private final Map<String, Set<String>> servicesByName = new HashMap<>();
+  /** key(node, serviceId) → check IDs; serviceId "" holds the node's own checks. */
+  private final Map<String, Set<String>> checksByOwner = new HashMap<>();
+  private final Set<String> agentServices = new TreeSet<>();
+  private final Map<String, CheckDef> agentChecks = new TreeMap<>();
   private final Map<String, Long> criticalSinceNanos = new HashMap<>();
   private final TreeMap<String, KvEntry> kv = new TreeMap<>();
   private final TreeMap<String, Long> kvTombstones = new TreeMap<>();
@@ -215,15 +220,18 @@ final class StateStore {
     dispatch(w);
   }
 
+  final AnswerCache answers = new AnswerCache();
+
+  /** Changes with every committed write; call under the lock. */
+  long version() {
+    return index;
+  }
+
   synchronized int waiterCount() {
     return waiters.values().stream().mapToInt(Set::size).sum();
   }
 
   // ---- indexes ------------------------------------------------------------------------------------------------
-
-  synchronized long index() {
-    return Math.max(1, index);
-  }
 
   /** The index a health or catalog query on one service reports (Consul's maxIndexForService). */
   synchronized long serviceIndex(String name) {
@@ -264,8 +272,11 @@ final class StateStore {
     }
     long idx = allocate();
     ServiceEntry stored = s.withIndexes(old != null ? old.createIndex() : idx, idx);
-    services.put(key(s.node(), s.id()), stored);
+    String k = key(s.node(), s.id());
+    services.put(k, stored);
+    servicesByName.computeIfAbsent(s.name(), n -> new TreeSet<>()).add(k);
     if (old != null && !old.name().equals(s.name())) {
+      unindexService(old.name(), k);
       removedInstanceOf(old.name(), idx);
     }
     touchService(s.name(), idx);
@@ -283,6 +294,10 @@ final class StateStore {
     long idx = allocate();
     CheckEntry stored = c.withIndexes(old != null ? old.createIndex() : idx, idx);
     checks.put(key(c.node(), c.checkId()), stored);
+    if (old != null && !old.serviceId().equals(c.serviceId())) {
+      unindexCheck(old);
+    }
+    checksByOwner.computeIfAbsent(key(c.node(), c.serviceId()), o -> new TreeSet<>()).add(c.checkId());
     touchCheckOwners(stored, idx);
     if (old != null && !old.serviceName().equals(c.serviceName())) {
       touchCheckOwners(old, idx);
@@ -309,6 +324,7 @@ final class StateStore {
     if (old == null) {
       return false;
     }
+    unindexCheck(old);
     long idx = allocate();
     touchCheckOwners(old, idx);
     if (node.equals(nodeName)) {
@@ -324,11 +340,10 @@ final class StateStore {
     if (old == null) {
       return false;
     }
+    unindexService(old.name(), key(node, id));
     long idx = allocate();
-    for (CheckEntry c : new ArrayList<>(checks.values())) {
-      if (c.node().equals(node) && c.serviceId().equals(id)) {
-        removeCheck(node, c.checkId());
-      }
+    for (String checkId : new ArrayList<>(checksByOwner.getOrDefault(key(node, id), Set.of()))) {
+      removeCheck(node, checkId);
     }
     if (node.equals(nodeName)) {
       agentServices.remove(id);
@@ -339,9 +354,23 @@ final class StateStore {
     return true;
   }
 
+  private void unindexService(String name, String serviceKey) {
+    Set<String> keys = servicesByName.get(name);
+    if (keys != null && keys.remove(serviceKey) && keys.isEmpty()) {
+      servicesByName.remove(name);
+    }
+  }
+
+  private void unindexCheck(CheckEntry c) {
+    String owner = key(c.node(), c.serviceId());
+    Set<String> ids = checksByOwner.get(owner);
+    if (ids != null && ids.remove(c.checkId()) && ids.isEmpty()) {
+      checksByOwner.remove(owner);
+    }
+  }
+
   private void removedInstanceOf(String name, long idx) {
-    boolean any = services.values().stream().anyMatch(s -> s.name().equals(name));
-    if (any) {
+    if (servicesByName.containsKey(name)) {
       touchService(name, idx);
     } else {
       serviceIndex.remove(name);
@@ -370,10 +399,17 @@ final class StateStore {
 
   List<ServiceEntry> instancesOf(String name) {
     List<ServiceEntry> out = new ArrayList<>();
-    for (ServiceEntry s : services.values()) {
-      if (s.name().equals(name)) {
-        out.add(s);
-      }
+    for (String k : servicesByName.getOrDefault(name, Set.of())) {
+      out.add(services.get(k));
+    }
+    return out;
+  }
+
+  /** The checks of one service instance, without the node's checks. */
+  List<CheckEntry> serviceChecks(String node, String serviceId) {
+    List<CheckEntry> out = new ArrayList<>();
+    for (String id : checksByOwner.getOrDefault(key(node, serviceId), Set.of())) {
+      out.add(checks.get(key(node, id)));
     }
     return out;
   }
@@ -384,17 +420,9 @@ final class StateStore {
 
   /** Node checks first, then the instance's checks, like Consul's parseCheckServiceNodes. */
   List<CheckEntry> checksFor(ServiceEntry s) {
-    List<CheckEntry> nodeChecks = new ArrayList<>();
-    List<CheckEntry> serviceChecks = new ArrayList<>();
-    for (CheckEntry c : checks.subMap(s.node() + '\u0000', s.node() + '\u0001').values()) {
-      if (c.serviceId().isEmpty()) {
-        nodeChecks.add(c);
-      } else if (c.serviceId().equals(s.id())) {
-        serviceChecks.add(c);
-      }
-    }
-    nodeChecks.addAll(serviceChecks);
-    return nodeChecks;
+    List<CheckEntry> out = serviceChecks(s.node(), "");
+    out.addAll(serviceChecks(s.node(), s.id()));
+    return out;
   }
 
   List<CheckEntry> checksOnNode(String node) {
@@ -407,7 +435,7 @@ final class StateStore {
 
   List<ServiceEntry> agentServices() {
     List<ServiceEntry> out = new ArrayList<>();
-    for (String id : new java.util.TreeSet<>(agentServices)) {
+    for (String id : agentServices) {
       out.add(services.get(key(nodeName, id)));
     }
     return out;
@@ -415,7 +443,7 @@ final class StateStore {
 
   List<CheckEntry> agentChecks() {
     List<CheckEntry> out = new ArrayList<>();
-    for (String id : new java.util.TreeSet<>(agentChecks.keySet())) {
+    for (String id : agentChecks.keySet()) {
       CheckEntry c = checks.get(key(nodeName, id));
       if (c != null) {
         out.add(c);
@@ -459,8 +487,8 @@ final class StateStore {
       addAgentCheck(c.withIdentity(id, name), s, false);
     }
     // Checks that follow the service's tags (ServiceTags) must see the new tags.
-    for (CheckEntry c : checksOnNode(nodeName)) {
-      if (c.serviceId().equals(def.id()) && !keep.contains(c.checkId())) {
+    for (CheckEntry c : serviceChecks(nodeName, def.id())) {
+      if (!keep.contains(c.checkId())) {
         if (replaceExistingChecks && !c.checkId().startsWith(SERVICE_MAINT_PREFIX)) {
           removeCheck(nodeName, c.checkId());
         } else {

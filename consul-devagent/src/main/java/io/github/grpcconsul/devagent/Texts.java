@@ -7,8 +7,6 @@ final class Texts {
   static final String NOT_AN_ENDPOINT = "Invalid URL path: not a recognized HTTP API endpoint";
   static final String NOT_V1 =
       "Invalid URL path: if attempting to use the HTTP API, ensure the path starts with '/v1/'";
-  static final String UI_DISABLED = "Consul Agent: UI disabled. To enable, set ui_config.enabled=true in the agent "
-      + "configuration and restart.";
   static final String INVALID_INDEX = "Invalid index";
   static final String INVALID_WAIT = "Invalid wait time";
   static final String STALE_CONSISTENT = "Cannot specify ?stale with ?consistent, conflicting semantics.";
@@ -34,7 +32,18 @@ final class Texts {
   static final String TTL_EXPIRED = "TTL expired";
   static final String TTL_EXPIRED_WITH_OUTPUT = "TTL expired (last output before timeout follows): ";
   static final String SERF_OUTPUT = "Agent alive and reachable";
-  static final String REQUEST_TOO_LARGE = "Request body too large";
+
+  static String requestTooLarge(long max) {
+    return "Request body too large, max size: " + max + " bytes";
+  }
+
+  static String kvValueTooLarge(long size, long max) {
+    return "Request body(" + size + " bytes) too large, max size: " + max
+        + " bytes. See https://developer.hashicorp.com/docs/agent/config/config-files#kv_max_value_size.";
+  }
+
+  static final String SCRIPTS_DISABLED = "Scripts are disabled on this agent from remote calls; to enable, "
+      + "configure 'enable_script_checks' to true";
 
   static String unknownServiceId(String id) {
     return "Unknown service ID \"" + id + "\". Ensure that the service ID is passed, not the service name.";

@@ -148,4 +148,38 @@ class AgentCoreTest {
     }
     assertThat(agent.parkedQueries()).isZero();
   }
+
+  @Test
+  void wokenQueriesWithDifferentParametersGetTheirOwnAnswers() {
+    http.put("/v1/agent/service/register", WEB_TTL);
+    http.put("/v1/agent/service/register", "{\"ID\": \"web-2\", \"Name\": \"web\", \"Tags\": [\"v2\"], "
+        + "\"Check\": {\"TTL\": \"30s\"}}");
+    long index = Http.index(http.get("/v1/health/service/web"));
+    String q = "index=" + index + "&wait=30s";
+    CompletableFuture<HttpResponse<String>> all = http.sendAsync("GET", "/v1/health/service/web?" + q, null);
+    CompletableFuture<HttpResponse<String>> passing =
+        http.sendAsync("GET", "/v1/health/service/web?passing&" + q, null);
+    CompletableFuture<HttpResponse<String>> v2 = http.sendAsync("GET", "/v1/health/service/web?tag=v2&" + q, null);
+    CompletableFuture<HttpResponse<String>> all2 = http.sendAsync("GET", "/v1/health/service/web?" + q, null);
+    await().until(() -> agent.parkedQueries() == 4);
+    http.put("/v1/agent/check/pass/web-1-ttl", null);
+    assertThat(Http.json(all.join()).getAsJsonArray()).hasSize(2);
+    assertThat(Http.json(all2.join()).getAsJsonArray()).hasSize(2);
+    assertThat(Http.json(passing.join()).getAsJsonArray()).hasSize(1);
+    assertThat(Http.json(v2.join()).getAsJsonArray()).hasSize(1);
+    assertThat(all.join().body()).isEqualTo(all2.join().body());
+  }
+
+  @Test
+  void nodeLevelChangesWakeEveryServiceOnTheNode() {
+    http.put("/v1/agent/service/register", WEB_TTL);
+    long index = Http.index(http.get("/v1/health/service/web"));
+    CompletableFuture<HttpResponse<String>> blocked =
+        http.sendAsync("GET", "/v1/health/service/web?index=" + index + "&wait=30s", null);
+    await().until(() -> agent.parkedQueries() == 1);
+    http.put("/v1/agent/maintenance?enable=true", null);
+    HttpResponse<String> r = blocked.join();
+    assertThat(Http.index(r)).isGreaterThan(index);
+    assertThat(r.body()).contains("_node_maintenance");
+  }
 }

@@ -50,6 +50,22 @@ class HttpConventionsTest {
   }
 
   @Test
+  void largeResponsesAreGzippedWhenAccepted() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      http.put("/v1/agent/service/register", "{\"ID\": \"w" + i + "\", \"Name\": \"web\"}");
+    }
+    java.net.http.HttpResponse<byte[]> r = http.client.send(
+        http.request("GET", "/v1/health/service/web", null, "Accept-Encoding", "gzip"),
+        java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(r.headers().firstValue("Content-Encoding")).contains("gzip");
+    String body = new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(r.body()))
+        .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(body).isEqualTo(http.get("/v1/health/service/web").body());
+    HttpResponse<String> small = http.send("GET", "/v1/catalog/datacenters", null, "Accept-Encoding", "gzip");
+    assertThat(small.headers().firstValue("Content-Encoding")).isEmpty();
+  }
+
+  @Test
   void optionsAnswersAllow() {
     HttpResponse<String> r = http.send("OPTIONS", "/v1/agent/services", null);
     assertThat(r.statusCode()).isEqualTo(200);
