@@ -1,0 +1,109 @@
+package io.github.grpcconsul.benchmarks.devagent;
+
+import io.github.grpcconsul.devagent.DevAgent;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The dev agent's scenario benchmarks, in one JVM with the agent embedded:
+ *
+ * <ol>
+ *   <li>{@code fanout}: 1,000 blocking queries on one service woken by one change (latency p50/p99/max);
+ *   <li>{@code writes}: registrations and TTL updates per second, from 1 and from 4 concurrent clients;
+ *   <li>{@code heap}: heap retained with 10,000 registered instances, after GC.
+ * </ol>
+ *
+ * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar
+ * io.github.grpcconsul.benchmarks.devagent.DevAgentBenchmark [fanout] [writes] [heap] [--waiters N] [--client raw|jdk|both]} (all three
+ * scenarios when none is named). Each scenario gets a fresh agent.
+ */
+public final class DevAgentBenchmark {
+  private DevAgentBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    List<String> argList = Arrays.asList(args);
+    int waiters = 1000;
+    int at = argList.indexOf("--waiters");
+    if (at >= 0) {
+      waiters = Integer.parseInt(argList.get(at + 1));
+    }
+    String client = "both";
+    int clientAt = argList.indexOf("--client");
+    if (clientAt >= 0) {
+      client = argList.get(clientAt + 1);
+    }
+    boolean all = argList.stream().noneMatch(a -> a.equals("fanout") || a.equals("writes") || a.equals("heap"));
+    System.out.printf("machine: %d CPUs, Java %s (%s), max heap %d MiB%n",
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+        System.getProperty("java.vm.name"), Runtime.getRuntime().maxMemory() >> 20);
+
+    System.out.printf("load average at start: %.1f%n", loadAverage());
+    if (all || argList.contains("fanout")) {
+      fanOut(waiters, client);
+    }
+    if (all || argList.contains("writes")) {
+      writes();
+    }
+    if (all || argList.contains("heap")) {
+      heap();
+    }
+    System.out.printf("%nload average at end: %.1f%n", loadAverage());
+  }
+
+  private static double loadAverage() {
+    return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+  }
+
+  private static void fanOut(int waiters, String client) throws Exception {
+    System.out.printf("%n[fanout] %d blocking queries on one service, woken by one TTL status change%n", waiters);
+    try (DevAgent agent = DevAgent.builder().build()) {
+      agent.start();
+      AgentHttp http = new AgentHttp(AgentHttp.newClient(), agent.baseUri());
+      if (!client.equals("jdk")) {
+        FanOutScenario rawScenario = new FanOutScenario(agent, http, waiters, true);
+        Percentiles raw = rawScenario.run(3, 5);
+        System.out.printf("[fanout] raw sockets, one selector: change -> each waiter's full response, "
+            + "5 measured rounds: %s; CPU per wake-up %.0f ms%n", raw, rawScenario.cpuMeasured / 5e6);
+      }
+      if (!client.equals("raw")) {
+        FanOutScenario jdkScenario = new FanOutScenario(agent, http, waiters, false);
+        Percentiles jdk = jdkScenario.run(3, 5);
+        System.out.printf("[fanout] java.net.http.HttpClient async: change -> each waiter's full response, "
+            + "5 measured rounds: %s; CPU per wake-up %.0f ms%n", jdk, jdkScenario.cpuMeasured / 5e6);
+      }
+    }
+  }
+
+  private static void writes() throws Exception {
+    System.out.printf("%n[writes] PUT /v1/agent/service/register (one TTL check) and PUT /v1/agent/check/pass%n");
+    try (DevAgent agent = DevAgent.builder().build()) {
+      agent.start();
+      AgentHttp http = new AgentHttp(AgentHttp.newClient(), agent.baseUri());
+      WriteScenario writes = new WriteScenario(http);
+      writes.registrations("warm", 2000, 4);
+      writes.ttlUpdates("warm", 2000, 5000, 4);
+      for (int clients : new int[] {1, 4}) {
+        double registrations = writes.registrations("reg" + clients, 3000, clients);
+        double registrationCpu = writes.lastCpuMicrosPerOp;
+        double updates = writes.ttlUpdates("reg" + clients, 3000, 6000, clients);
+        System.out.printf("[writes] %d client(s): %.0f registrations/s (%.0f us CPU each), "
+                + "%.0f TTL updates/s (%.0f us CPU each)%n",
+            clients, registrations, registrationCpu, updates, writes.lastCpuMicrosPerOp);
+      }
+    }
+  }
+
+  private static void heap() throws Exception {
+    int instances = 10_000;
+    System.out.printf("%n[heap] %d registered instances (one TTL check each)%n", instances);
+    try (DevAgent agent = DevAgent.builder().build()) {
+      agent.start();
+      AgentHttp http = new AgentHttp(AgentHttp.newClient(), agent.baseUri());
+      long[] used = new HeapScenario(http).run(instances);
+      System.out.printf("[heap] used after GC: %.1f MiB empty agent, %.1f MiB with %d instances: "
+              + "%.1f MiB for the instances, %.2f KiB each%n",
+          used[0] / 1048576.0, used[1] / 1048576.0, instances, (used[1] - used[0]) / 1048576.0,
+          (used[1] - used[0]) / 1024.0 / instances);
+    }
+  }
+}

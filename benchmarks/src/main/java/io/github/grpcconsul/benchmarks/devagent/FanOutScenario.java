@@ -1,0 +1,124 @@
+package io.github.grpcconsul.benchmarks.devagent;
+
+import io.github.grpcconsul.devagent.DevAgent;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * N clients park a blocking {@code GET /v1/health/service/:name?index=&wait=} on one service; one TTL status change
+ * must wake them all. Measures, per waiter, the time from just before the change request is sent to the complete
+ * response, and reports percentiles over the measured rounds.
+ */
+final class FanOutScenario {
+  private final DevAgent agent;
+  private final AgentHttp http;
+  private final int waiters;
+  private final boolean rawClient;
+
+  /** {@code rawClient}: one-selector raw HTTP/1.1 connections instead of java.net.http.HttpClient. */
+  FanOutScenario(DevAgent agent, AgentHttp http, int waiters, boolean rawClient) {
+    this.agent = agent;
+    this.http = http;
+    this.waiters = waiters;
+    this.rawClient = rawClient;
+  }
+
+  /** Process CPU time (agent and client threads) from the change to the last response, summed over measured rounds. */
+  long cpuMeasured;
+  private long wakeCpu;
+
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  Percentiles run(int warmupRounds, int rounds) throws Exception {
+    http.put("/v1/agent/service/register", AgentHttp.registration("fan-1", "fan"));
+    http.put("/v1/agent/check/pass/fan-1-ttl", null);
+    List<Long> all = new ArrayList<>();
+    for (int round = 0; round < warmupRounds + rounds; round++) {
+      String nextStatus = round % 2 == 0 ? "warn" : "pass";
+      long[] latencies = rawClient ? rawRound(nextStatus) : round(nextStatus);
+      long cpu = wakeCpu;
+      String label = round < warmupRounds ? "warm-up" : "measured";
+      System.out.printf("  fan-out round %d (%s): %s; process CPU from the change to the last response %.0f ms%n", round + 1, label,
+          new Percentiles(latencies), cpu / 1e6);
+      if (round >= warmupRounds) {
+        cpuMeasured += cpu;
+      }
+      if (round >= warmupRounds) {
+        for (long l : latencies) {
+          all.add(l);
+        }
+      }
+    }
+    return new Percentiles(all.stream().mapToLong(Long::longValue).toArray());
+  }
+
+  // New connections each round: the JDK HTTP server keeps at most sun.net.httpserver.maxIdleConnections (200 by
+  // default) idle keep-alive connections and closes the others after their response.
+  private long[] rawRound(String nextStatus) throws Exception {
+    long index = AgentHttp.index(http.get("/v1/health/service/fan"));
+    long[] done;
+    long changed;
+    try (RawLongPolls raw = new RawLongPolls(agent.start(), waiters)) {
+      raw.send("/v1/health/service/fan?index=" + index + "&wait=120s");
+      awaitParked();
+      long cpuAtChange = processCpuNanos();
+      changed = System.nanoTime();
+      http.put("/v1/agent/check/" + nextStatus + "/fan-1-ttl", null);
+      done = raw.awaitResponses(60, TimeUnit.SECONDS, index);
+      wakeCpu = processCpuNanos() - cpuAtChange;
+    }
+    long[] latencies = new long[waiters];
+    for (int i = 0; i < waiters; i++) {
+      latencies[i] = done[i] - changed;
+    }
+    return latencies;
+  }
+
+  private void awaitParked() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (agent.parkedQueries() < waiters) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("only " + agent.parkedQueries() + " of " + waiters + " queries parked");
+      }
+      Thread.sleep(5);
+    }
+  }
+
+  private long[] round(String nextStatus) throws Exception {
+    long index = AgentHttp.index(http.get("/v1/health/service/fan"));
+    long[] done = new long[waiters];
+    List<CompletableFuture<Void>> futures = new ArrayList<>(waiters);
+    for (int i = 0; i < waiters; i++) {
+      int slot = i;
+      futures.add(http.getAsync("/v1/health/service/fan?index=" + index + "&wait=120s")
+          .thenAccept(response -> {
+            done[slot] = System.nanoTime();
+            check(response, index);
+          }));
+    }
+    awaitParked();
+    long cpuAtChange = processCpuNanos();
+    long changed = System.nanoTime();
+    http.put("/v1/agent/check/" + nextStatus + "/fan-1-ttl", null);
+    CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    wakeCpu = processCpuNanos() - cpuAtChange;
+    long[] latencies = new long[waiters];
+    for (int i = 0; i < waiters; i++) {
+      latencies[i] = done[i] - changed;
+    }
+    return latencies;
+  }
+
+  private static void check(HttpResponse<byte[]> response, long index) {
+    if (response.statusCode() != 200 || AgentHttp.index(response) <= index) {
+      throw new IllegalStateException("waiter got " + response.statusCode() + " index "
+          + response.headers().firstValue("X-Consul-Index").orElse("-") + " after " + index);
+    }
+  }
+}
