@@ -22,7 +22,8 @@ import java.util.logging.Logger;
  *       and blocks on the server for up to {@code wait}.
  *   <li>The listener hears {@code onResult} only when the index moved (and always for the first result). If the
  *       index goes backwards (agent restarted, snapshot restored) the loop resets: the result is delivered as new
- *       and the loop continues from the new index.
+ *       and the loop continues from the new index. After an error the retry sends index 1, which any live agent
+ *       answers at once, so a restarted agent is noticed without waiting out a blocking query on the old index.
  *   <li>A token bucket limits how often requests start (default: burst 5, then one every 200 ms, i.e. 5/s), so a
  *       churning service cannot make the client hammer Consul.
  *   <li>Errors back off exponentially with ±20 % jitter (default 100 ms doubling to 30 s), reset by a success.
@@ -199,6 +200,12 @@ public final class BlockingQuery<T> {
       if (error != null) {
         Throwable cause = ConsulHttp.unwrap(error);
         failures++;
+        if (delivered) {
+          // The agent may have restarted with a lower index; a request with our old index would then block for the
+          // whole wait. Index 1 answers at once on any live agent (its index is above 1), which detects the reset
+          // now; if nothing changed, the answer carries our index and is not delivered.
+          nextIndex = 1;
+        }
         long delay = backoff.delayNanos(failures);
         if (!(cause instanceof CancellationException)) {
           try {

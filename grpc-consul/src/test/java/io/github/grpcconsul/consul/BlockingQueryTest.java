@@ -103,6 +103,20 @@ class BlockingQueryTest {
   }
 
   @Test
+  void afterAnError_retryAnswersAtOnce_withIndexOne() {
+    BlockingQuery<String> q = builder().build();
+    q.start();
+    scheduler.runDue();
+    answer("a", 500);
+    fail("connection refused");
+    scheduler.advance(1, TimeUnit.SECONDS);
+    assertThat(sentIndexes).containsExactly(0L, 500L, 1L);
+    answer("a", 500); // nothing changed: not delivered, and the loop blocks on 500 again
+    assertThat(sentIndexes).containsExactly(0L, 500L, 1L, 500L);
+    assertThat(events).containsExactly("result a@500", "error connection refused #1");
+  }
+
+  @Test
   void rateLimit_burstThenOnePerRefill() {
     BlockingQuery<String> q = builder().rateLimit(3, Duration.ofMillis(200)).build();
     q.start();
