@@ -8,6 +8,7 @@ import io.grpc.SynchronizationContext;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -89,7 +90,12 @@ final class ConsulNameResolver extends NameResolver {
       subscription = null;
     }
     if (s != null) {
-      s.close();
+      // Closing takes the registry's lock, which another channel's start may hold while it reads TLS files.
+      try {
+        offloadExecutor.execute(s::close);
+      } catch (RejectedExecutionException e) {
+        s.close();
+      }
     }
   }
 

@@ -157,7 +157,7 @@ final class WatchRegistry {
     HealthQuery query = key.query;
     BlockingQuery<List<HealthEntry>> blockingQuery = BlockingQuery.<List<HealthEntry>>newBuilder(
             new RereadAfterErrorFetcher<>((index, wait) -> consul.healthService(query, index, wait),
-                watch::onSuccess),
+                watch::onSuccess, watch::onEntries),
             new BlockingQuery.Listener<List<HealthEntry>>() {
               @Override
               public void onResult(List<HealthEntry> value, QueryResult<List<HealthEntry>> result) {
