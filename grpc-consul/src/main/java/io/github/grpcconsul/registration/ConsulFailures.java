@@ -8,6 +8,8 @@ import java.util.concurrent.ExecutionException;
 final class ConsulFailures {
   /** Consul's 500 body when a check ID exists but is not a TTL check (the agent re-created it some other way). */
   static final String NO_TTL_TEXT = "does not have associated TTL";
+  /** Consul's 403 body when the token itself is unknown (as opposed to lacking a permission). */
+  static final String ACL_NOT_FOUND_TEXT = "ACL not found";
 
   enum Kind {
     /** The agent does not know our service or check any more: register again. */
@@ -42,9 +44,16 @@ final class ConsulFailures {
 
   /** The message for a denied write, naming the permission the token lacks and how to grant it. */
   static String aclDeniedMessage(String action, String serviceName, Throwable failure, boolean retrying) {
-    return "Consul denied " + action + " of service '" + serviceName + "' (" + unwrap(failure).getMessage()
-        + "). The ACL token needs service:write on \"" + serviceName + "\", e.g. a policy with the rule: service \""
-        + serviceName + "\" { policy = \"write\" }. Set the token with CONSUL_HTTP_TOKEN or "
+    Throwable t = unwrap(failure);
+    String body = t instanceof ConsulException ce ? ce.body() : String.valueOf(t.getMessage());
+    String rule = "service \"" + serviceName + "\" { policy = \"write\" }";
+    String fix = body.contains(ACL_NOT_FOUND_TEXT)
+        ? "Consul does not know the ACL token in use: set a valid token having service:write on \"" + serviceName
+            + "\" (a policy with the rule " + rule + ")"
+        : "The ACL token in use lacks service:write on \"" + serviceName + "\": add a policy with the rule " + rule
+            + " to it, or set another token";
+    return "Consul denied " + action + " of service '" + serviceName + "' (HTTP 403: " + body.strip() + "). "
+        + fix + ", through CONSUL_HTTP_TOKEN, CONSUL_HTTP_TOKEN_FILE or "
         + "ConsulConfig.Builder.token(...)." + (retrying ? " Retrying with backoff." : "");
   }
 }

@@ -107,6 +107,7 @@ public final class ConsulRegistration implements AutoCloseable {
    * and never fails: failures are logged and retried with backoff. Calling it again returns the same future.
    *
    * @throws IllegalStateException after {@link #shutdownGracefully()}
+   * @throws IllegalArgumentException when the Consul TLS files configured cannot be read
    */
   public CompletableFuture<Void> start() {
     synchronized (lock) {
@@ -115,13 +116,13 @@ public final class ConsulRegistration implements AutoCloseable {
             + "build a new ConsulRegistration to register again");
       }
       if (loop == null) {
+        client = ConsulClient.create(settings.consul()); // first: it may refuse unreadable TLS files
         executor = new ScheduledThreadPoolExecutor(1, runnable -> {
           Thread thread = new Thread(runnable, "grpc-consul-registration-" + threadCount.incrementAndGet());
           thread.setDaemon(true);
           return thread;
         });
         executor.setRemoveOnCancelPolicy(true);
-        client = ConsulClient.create(settings.consul());
         loop = new RegistrationLoop(settings, client, executor);
         loop.setHealth(checkStatus(health), note);
         setServingStatus(servingStatus(health));
@@ -267,6 +268,12 @@ public final class ConsulRegistration implements AutoCloseable {
     }
     if (settings.server() != null) {
       settings.server().shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  Thread shutdownHookForTest() {
+    synchronized (lock) {
+      return shutdownHook;
     }
   }
 

@@ -136,7 +136,7 @@ final class RegistrationLoop {
       registerTask = schedule(this::register, registerBackoff.next());
       return;
     }
-    generation++;
+    newGeneration();
     registered = true;
     registerBackoff.reset();
     registerFailureLogged = false;
@@ -195,12 +195,12 @@ final class RegistrationLoop {
   }
 
   private void onBeatDone(int gen, Throwable failure) {
+    if (stopped || gen != generation) {
+      return; // The in-flight flags belong to the current generation, reset when it began.
+    }
     beatInFlight = false;
     boolean again = beatAgain;
     beatAgain = false;
-    if (stopped || gen != generation) {
-      return;
-    }
     if (failure == null) {
       beatBackoff.reset();
       beatFailureLogged = false;
@@ -275,12 +275,19 @@ final class RegistrationLoop {
       return;
     }
     registered = false;
-    generation++;
+    newGeneration();
     cancel(beatTask);
     cancel(checkTask);
     logger.warning("The Consul agent no longer knows service '" + settings.serviceName() + "' (ID "
         + settings.id() + "): " + reason + ". The agent was probably restarted or lost its state; registering again.");
     register();
+  }
+
+  /** Answers to calls made before this point are ignored, including a beat still in flight. */
+  private void newGeneration() {
+    generation++;
+    beatInFlight = false;
+    beatAgain = false;
   }
 
   private void logAclDenied(String action, Throwable failure) {

@@ -26,8 +26,30 @@ class AclDeniedTest {
         assertThat(log.messages(Level.SEVERE)).hasSize(1);
         String message = log.messages(Level.SEVERE).get(0);
         assertThat(message).contains("service:write").contains("\"billing\"").contains("403")
+            .contains("does not know the ACL token")
             .doesNotContain("not-the-secret").doesNotContain("root-secret");
         assertThat(registration.isRegisteredForTest()).isFalse();
+      } finally {
+        registration.shutdownGracefully();
+      }
+    }
+  }
+
+  @Test
+  void tokenLackingServiceWrite_isAClearError_namingThePermissionAndTheService() throws Exception {
+    try (DevAgent agent = DevAgent.builder().aclManagementToken("root-secret").aclReadOnlyToken("reader").build();
+        LogCapture log = new LogCapture()) {
+      agent.start();
+      ConsulConfig consul = ConsulConfig.newBuilder().address(agent.httpAddress()).token("reader").build();
+      ConsulRegistration registration = ConsulRegistration.newBuilder("127.0.0.1", 4242, "billing")
+          .consul(consul).drainTime(Duration.ZERO).build();
+      registration.start();
+      try {
+        await().atMost(Duration.ofSeconds(5)).until(() -> !log.messages(Level.SEVERE).isEmpty());
+        assertThat(log.messages(Level.SEVERE).get(0))
+            .contains("lacks service:write on \"billing\"")
+            .contains("service \"billing\" { policy = \"write\" }")
+            .doesNotContain("reader").doesNotContain("root-secret");
       } finally {
         registration.shutdownGracefully();
       }

@@ -10,6 +10,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,11 +57,11 @@ class ConsulRegistrationTest {
   @Test
   void ttlCheck_staysPassingAcrossSeveralTtlPeriods() throws Exception {
     registration = registrationOf(server).ttlCheck(TTL).build();
-    registration.start().get(5, java.util.concurrent.TimeUnit.SECONDS);
+    registration.start().get(10, TimeUnit.SECONDS);
 
     String id = registration.serviceId();
     assertThat(id).isEqualTo(NAME + "-127.0.0.1-" + server.getPort());
-    await().atMost(Duration.ofSeconds(3)).until(() -> view.passingIds(NAME).equals(List.of(id)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> view.passingIds(NAME).equals(List.of(id)));
     // Four TTL periods: a beat every TTL/3 or so keeps the check from ever expiring.
     await().during(TTL.multipliedBy(4)).atMost(TTL.multipliedBy(6))
         .until(() -> view.checks(NAME, id).equals(Map.of(id + ":ttl", "passing")));
@@ -69,7 +70,7 @@ class ConsulRegistrationTest {
   @Test
   void ttlCheck_followsSetHealth_withTheNoteAsOutput() throws Exception {
     registration = registrationOf(server).ttlCheck(Duration.ofSeconds(30)).build();
-    registration.start().get(5, java.util.concurrent.TimeUnit.SECONDS);
+    registration.start().get(10, TimeUnit.SECONDS);
     String check = registration.serviceId() + ":ttl";
 
     registration.setHealth(ConsulRegistration.Health.WARNING, "disk almost full");
@@ -85,9 +86,9 @@ class ConsulRegistrationTest {
   void heartbeatStopped_goesCritical_thenIsReapedAfterDeregisterCriticalServiceAfter() throws Exception {
     registration = registrationOf(server).ttlCheck(TTL)
         .deregisterCriticalServiceAfter(Duration.ofSeconds(1)).drainTime(Duration.ZERO).build();
-    registration.start().get(5, java.util.concurrent.TimeUnit.SECONDS);
+    registration.start().get(10, TimeUnit.SECONDS);
     String id = registration.serviceId();
-    await().atMost(Duration.ofSeconds(3)).until(() -> view.passingIds(NAME).equals(List.of(id)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> view.passingIds(NAME).equals(List.of(id)));
 
     registration.crashForTest();
     registration = null;
@@ -100,9 +101,9 @@ class ConsulRegistrationTest {
   @Test
   void grpcCheck_followsTheHealthStatusManager() throws Exception {
     registration = registrationOf(server).grpcCheck(Duration.ofSeconds(1)).healthStatusManager(health).build();
-    registration.start().get(5, java.util.concurrent.TimeUnit.SECONDS);
+    registration.start().get(10, TimeUnit.SECONDS);
     String id = registration.serviceId();
-    await().atMost(Duration.ofSeconds(3)).until(() -> view.passingIds(NAME).equals(List.of(id)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> view.passingIds(NAME).equals(List.of(id)));
 
     // The user's own code flips the health service; the agent's probe sees it.
     health.setStatus(NAME, io.grpc.health.v1.HealthCheckResponse.ServingStatus.NOT_SERVING);
@@ -117,13 +118,13 @@ class ConsulRegistrationTest {
   void agentRestarted_registrationAndChecksComeBack() throws Exception {
     registration = registrationOf(server).ttlCheck(TTL).grpcCheck(Duration.ofSeconds(1))
         .healthStatusManager(health).build();
-    registration.start().get(5, java.util.concurrent.TimeUnit.SECONDS);
+    registration.start().get(10, TimeUnit.SECONDS);
     String id = registration.serviceId();
-    await().atMost(Duration.ofSeconds(3)).until(() -> view.passingIds(NAME).equals(List.of(id)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> view.passingIds(NAME).equals(List.of(id)));
 
     try (LogCapture log = new LogCapture()) {
       agent.restart();
-      await().atMost(Duration.ofSeconds(3)).until(() -> view.passingIds(NAME).equals(List.of(id)));
+      await().atMost(Duration.ofSeconds(5)).until(() -> view.passingIds(NAME).equals(List.of(id)));
       assertThat(view.checks(NAME, id)).containsOnlyKeys(id + ":ttl", id + ":grpc");
       assertThat(log.messages(Level.WARNING)).filteredOn(m -> m.contains("no longer knows")).hasSize(1);
     }
@@ -133,23 +134,26 @@ class ConsulRegistrationTest {
   void grpcCheckOnly_agentRestarted_periodicCheckRegistersAgain() throws Exception {
     registration = registrationOf(server).grpcCheck(Duration.ofSeconds(1)).healthStatusManager(health)
         .registrationCheckInterval(Duration.ofMillis(200)).build();
-    registration.start().get(5, java.util.concurrent.TimeUnit.SECONDS);
+    registration.start().get(10, TimeUnit.SECONDS);
     String id = registration.serviceId();
-    await().atMost(Duration.ofSeconds(3)).until(() -> view.passingIds(NAME).equals(List.of(id)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> view.passingIds(NAME).equals(List.of(id)));
 
     agent.restart();
-    await().atMost(Duration.ofSeconds(3)).until(() -> view.passingIds(NAME).equals(List.of(id)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> view.passingIds(NAME).equals(List.of(id)));
   }
 
   @Test
   void shutdownGracefully_drainsWhileServing_thenDeregisters_stopsTheServer_leavesNoThread() throws Exception {
     registration = registrationOf(server).ttlCheck(TTL).grpcCheck(Duration.ofSeconds(1))
         .healthStatusManager(health).drainTime(Duration.ofSeconds(2)).build();
-    registration.start().get(5, java.util.concurrent.TimeUnit.SECONDS);
+    registration.start().get(10, TimeUnit.SECONDS);
     String id = registration.serviceId();
-    await().atMost(Duration.ofSeconds(3)).until(() -> view.passingIds(NAME).equals(List.of(id)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> view.passingIds(NAME).equals(List.of(id)));
     assertThat(Threads.named("grpc-consul-registration-")).hasSize(1);
 
+    registration.registerShutdownHook();
+    Thread hook = registration.shutdownHookForTest();
+    assertThat(hook).isNotNull();
     Thread stopper = new Thread(registration::shutdownGracefully);
     stopper.start();
     // Draining: out of the passing list at once, still registered, still serving.
@@ -162,19 +166,22 @@ class ConsulRegistrationTest {
     assertThat(view.allIds(NAME)).isEmpty();
     assertThat(server.isTerminated()).isTrue();
     assertThat(Threads.named("grpc-consul-registration-")).isEmpty();
+    await().atMost(Duration.ofSeconds(5)).until(() -> Threads.named("grpc-consul-http-").isEmpty());
+    // Shut down from code: the JVM hook was removed again.
+    assertThat(Runtime.getRuntime().removeShutdownHook(hook)).isFalse();
     registration.shutdownGracefully(); // idempotent: returns at once
   }
 
   @Test
   void agentFailing_heartbeatsRetry_andRecoverWhenItAnswersAgain() throws Exception {
     registration = registrationOf(server).ttlCheck(TTL).build();
-    registration.start().get(5, java.util.concurrent.TimeUnit.SECONDS);
+    registration.start().get(10, TimeUnit.SECONDS);
     String id = registration.serviceId();
-    await().atMost(Duration.ofSeconds(3)).until(() -> view.passingIds(NAME).equals(List.of(id)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> view.passingIds(NAME).equals(List.of(id)));
 
     agent.faults().forPath("/v1/agent/check/").respond(500, "boom");
     await().atMost(Duration.ofSeconds(3)).until(() -> view.passingIds(NAME).isEmpty());
     agent.faults().clear();
-    await().atMost(Duration.ofSeconds(3)).until(() -> view.passingIds(NAME).equals(List.of(id)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> view.passingIds(NAME).equals(List.of(id)));
   }
 }

@@ -77,10 +77,11 @@ class RollingRestartTest {
       Server server = TestServers.start(health, name);
       ConsulRegistration registration = ConsulRegistration.newBuilder(server, NAME)
           .consul(consul).address("127.0.0.1")
-          .ttlCheck(Duration.ofSeconds(2)).grpcCheck(Duration.ofSeconds(1)).healthStatusManager(health)
+          .ttlCheck(Duration.ofSeconds(3)).grpcCheck(Duration.ofSeconds(1)).grpcCheckTimeout(Duration.ofSeconds(3))
+          .healthStatusManager(health)
           .drainTime(Duration.ofSeconds(1)).shutdownTimeout(Duration.ofSeconds(5))
           .build();
-      registration.start().get(5, TimeUnit.SECONDS);
+      registration.start().get(10, TimeUnit.SECONDS);
       return new Instance(name, server, registration);
     }
   }
