@@ -34,7 +34,7 @@ record ScenarioOptions(
   static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
 
   static ScenarioOptions full() {
-    return new ScenarioOptions("full", 4, 15, Duration.ofSeconds(30), 2, Duration.ofMillis(500),
+    return new ScenarioOptions("full", 4, 15, Duration.ofSeconds(30), 2, Duration.ofSeconds(1),
         Duration.ofSeconds(20), Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(2),
         Duration.ofMillis(700));
   }

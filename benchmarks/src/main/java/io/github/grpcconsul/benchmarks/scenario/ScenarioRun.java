@@ -20,6 +20,7 @@ final class ScenarioRun {
   private static final Logger LOG = Logger.getLogger(ScenarioRun.class.getName());
   static final String SERVICE = "bench";
   private static final long POLL_NANOS = Duration.ofMillis(2).toNanos();
+  private static final long NEVER_LEFT = Long.MIN_VALUE + 1;
   /** Read endpoints a discovery client may poll; the harness itself only writes under /v1/agent/. */
   private static final List<String> READ_ENDPOINTS = List.of("/v1/catalog/services", "/v1/catalog/service/",
       "/v1/health/service/", "/v1/agent/self", "/v1/agent/services", "/v1/status/");
@@ -104,7 +105,6 @@ final class ScenarioRun {
   private void trial() throws Exception {
     if (measuring(Step.ADD)) {
       ProbeInstance added = ProbeInstance.start(nextId());
-      added.arm();
       timeFirstCall(Step.ADD, added, () -> registrar.register(added));
       live.add(added);
     }
@@ -115,9 +115,15 @@ final class ScenarioRun {
     }
     if (measuring(Step.CRITICAL) && live.size() > 1) {
       ProbeInstance flipped = live.peekLast();
-      boolean left = timeLastCall(Step.CRITICAL, flipped, () -> registrar.status(flipped, "critical"));
-      flipped.arm();
-      if (left) {
+      long last = timeLastCall(Step.CRITICAL, flipped, () -> registrar.status(flipped, "critical"));
+      awaitGap();
+      if (last != NEVER_LEFT && flipped.lastCall() != last) {
+        // Calls came back while the check was still critical: the silence was a stall, not the client dropping it.
+        result.step(Step.CRITICAL).retract();
+        last = NEVER_LEFT;
+        log("%s: calls resumed while still critical; counted as not propagated", Step.CRITICAL);
+      }
+      if (last != NEVER_LEFT) {
         timeFirstCall(Step.PASSING, flipped, () -> registrar.status(flipped, "passing"));
       } else {
         // It never stopped receiving calls, so "when do calls come back" has no answer.
@@ -131,10 +137,13 @@ final class ScenarioRun {
     return result.step(step).timeouts() < options.maxTimeouts();
   }
 
-  /** Makes the change and waits for the first call to reach {@code instance} (armed before). */
+  /** After the gap, makes the change and waits for the first call to reach {@code instance}. */
   private void timeFirstCall(Step step, ProbeInstance instance, Change change) throws Exception {
-    awaitGap();
+    if (step != Step.PASSING) { // PASSING follows CRITICAL's gap, spent checking that the instance stayed silent
+      awaitGap();
+    }
     long failedBefore = client.failedCalls();
+    instance.arm();
     long changed = System.nanoTime();
     change.apply();
     long deadline = changed + options.stepTimeout().toNanos();
@@ -142,13 +151,14 @@ final class ScenarioRun {
     while ((first = instance.firstCallSinceArm()) < 0 && System.nanoTime() < deadline) {
       pause();
     }
-    record(step, first < 0 ? -1 : first - changed, failedBefore);
+    record(step, first < 0 ? -1 : Math.max(0, first - changed), failedBefore);
   }
 
   /**
-   * Makes the change and waits until {@code instance} has received no call for the quiet period; true when it did.
+   * After the gap, makes the change and waits until {@code instance} has received no call for the quiet period.
+   * Returns the time of its last call, or {@link #NEVER_LEFT} when it kept receiving calls until the step timeout.
    */
-  private boolean timeLastCall(Step step, ProbeInstance instance, Change change) throws Exception {
+  private long timeLastCall(Step step, ProbeInstance instance, Change change) throws Exception {
     awaitGap();
     long failedBefore = client.failedCalls();
     long changed = System.nanoTime();
@@ -159,12 +169,12 @@ final class ScenarioRun {
       long last = instance.lastCall();
       if (System.nanoTime() - Math.max(last, changed) >= quiet) {
         record(step, Math.max(0, last - changed), failedBefore);
-        return true;
+        return last;
       }
       pause();
     }
     record(step, -1, failedBefore);
-    return false;
+    return NEVER_LEFT;
   }
 
   private void awaitGap() throws InterruptedException {

@@ -15,6 +15,12 @@ final class StepResult {
     millis.add(ms);
   }
 
+  /** The last propagation recorded turned out false (the instance got calls again): count it as not propagated. */
+  void retract() {
+    millis.remove(millis.size() - 1);
+    timeouts++;
+  }
+
   void timedOut() {
     timeouts++;
   }
