@@ -36,9 +36,11 @@ class LifecycleTest {
     http.put("/v1/agent/service/register", "{\"Name\": \"web\", \"Check\": {\"TCP\": \"127.0.0.1:1\", "
         + "\"Interval\": \"1s\"}}");
     http.put("/v1/agent/service/register", "{\"Name\": \"api\", \"Check\": {\"TTL\": \"1s\"}}");
-    long index = Http.index(http.get("/v1/health/service/web"));
+    // Park on a service without checks: the running checks above must not wake it before stop().
+    http.put("/v1/agent/service/register", "{\"Name\": \"idle\"}");
+    long index = Http.index(http.get("/v1/health/service/idle"));
     CompletableFuture<HttpResponse<String>> parked =
-        http.sendAsync("GET", "/v1/health/service/web?index=" + index + "&wait=60s", null);
+        http.sendAsync("GET", "/v1/health/service/idle?index=" + index + "&wait=60s", null);
     await().until(() -> agent.parkedQueries() == 1);
     agent.faults().delay(Duration.ofSeconds(30));
     http.sendAsync("GET", "/v1/catalog/services", null);
