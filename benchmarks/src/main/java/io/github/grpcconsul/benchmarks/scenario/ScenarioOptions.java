@@ -41,7 +41,7 @@ record ScenarioOptions(
 
   /** Smoke mode for CI: every step once, short waits; the numbers mean little. */
   static ScenarioOptions quick() {
-    return new ScenarioOptions("quick", 3, 1, Duration.ofSeconds(10), 1, Duration.ofMillis(300),
+    return new ScenarioOptions("quick", 3, 1, Duration.ofSeconds(10), 1, Duration.ofMillis(500),
         Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(1),
         Duration.ofMillis(200));
   }
