@@ -20,7 +20,7 @@ final class KvEndpoints {
   }
 
   private void handle(ApiRequest req, String key) {
-    HealthEndpoints.requireDatacenter(req, store);
+    ReadQuery.requireDatacenter(req, store);
     switch (req.method) {
       case "GET" -> get(req, key);
       case "PUT" -> put(req, key);
