@@ -2,6 +2,7 @@ package io.github.grpcconsul.devagent;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -73,6 +74,8 @@ public final class DevAgentMain {
     String cert = null;
     String key = null;
     String ca = null;
+    String managementToken = "";
+    String readOnlyToken = "";
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (!arg.startsWith("-")) {
@@ -101,20 +104,40 @@ public final class DevAgentMain {
         }
         value = args[++i];
       }
+      String given = value;
       switch (name) {
-        case "http-port" -> b.httpPort(intValue(name, value));
+        case "http-port" -> {
+          int port = intValue(name, value);
+          set(name, value, () -> b.httpPort(port));
+        }
         case "client" -> b.host(value);
-        case "datacenter" -> b.datacenter(value);
-        case "node" -> b.nodeName(value);
-        case "acl-management-token" -> b.aclManagementToken(value);
-        case "acl-read-only-token" -> b.aclReadOnlyToken(value);
+        case "datacenter" -> set(name, value, () -> b.datacenter(given));
+        case "node" -> set(name, value, () -> b.nodeName(given));
+        case "acl-management-token" -> {
+          b.aclManagementToken(value);
+          managementToken = value;
+        }
+        case "acl-read-only-token" -> {
+          b.aclReadOnlyToken(value);
+          readOnlyToken = value;
+        }
         case "https-cert-file" -> cert = value;
         case "https-key-file" -> key = value;
         case "https-ca-file" -> ca = value;
-        case "check-reap-interval" -> b.checkReapInterval(duration(name, value));
-        case "deregister-critical-service-after-min" -> b.deregisterCriticalServiceAfterMin(duration(name, value));
+        case "check-reap-interval" -> {
+          Duration d = duration(name, value);
+          set(name, value, () -> b.checkReapInterval(d));
+        }
+        case "deregister-critical-service-after-min" -> {
+          Duration d = duration(name, value);
+          set(name, value, () -> b.deregisterCriticalServiceAfterMin(d));
+        }
         default -> throw new IllegalArgumentException("flag provided but not defined: -" + name);
       }
+    }
+    if (!readOnlyToken.isEmpty() && managementToken.isEmpty()) {
+      // Said here because the builder's own message names its method, not the flag.
+      throw new IllegalArgumentException("-acl-read-only-token needs -acl-management-token (ACLs are off without it)");
     }
     if ((cert == null) != (key == null)) {
       throw new IllegalArgumentException("-https-cert-file and -https-key-file go together");
@@ -131,8 +154,25 @@ public final class DevAgentMain {
     return b.build();
   }
 
+  /** Applies a builder setter, rewording its refusal (which names the builder method) to name the flag. */
+  private static void set(String flag, String value, Runnable setter) {
+    try {
+      setter.run();
+    } catch (IllegalArgumentException e) {
+      String msg = String.valueOf(e.getMessage());
+      int expected = msg.indexOf("(expected");
+      throw new IllegalArgumentException("invalid value \"" + value + "\" for flag -" + flag
+          + (expected >= 0 ? " " + msg.substring(expected) : ": " + msg), e);
+    }
+  }
+
   private static Path existing(String flag, String file) {
-    Path p = Path.of(file);
+    Path p;
+    try {
+      p = Path.of(file);
+    } catch (InvalidPathException e) {
+      throw new IllegalArgumentException("-" + flag + ": cannot read " + file + " (" + e.getReason() + ")", e);
+    }
     if (!Files.isReadable(p)) {
       throw new IllegalArgumentException("-" + flag + ": cannot read " + file);
     }
@@ -162,6 +202,7 @@ public final class DevAgentMain {
     for (Map.Entry<String, String> f : FLAGS.entrySet()) {
       out.printf("  -%-40s %s%n", f.getKey(), f.getValue());
     }
-    out.printf("  -%-40s %s%n", "help", "print this help");
+    out.printf("  -%-40s %s%n", "dev", "accepted and ignored (this agent is always a dev agent)");
+    out.printf("  -%-40s %s%n", "help", "print this help (also -h)");
   }
 }
