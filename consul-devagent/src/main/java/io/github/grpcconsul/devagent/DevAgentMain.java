@@ -1,6 +1,9 @@
 package io.github.grpcconsul.devagent;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -110,7 +113,7 @@ public final class DevAgentMain {
           int port = intValue(name, value);
           set(name, value, () -> b.httpPort(port));
         }
-        case "client" -> b.host(value);
+        case "client" -> b.host(localAddress(name, value));
         case "datacenter" -> set(name, value, () -> b.datacenter(given));
         case "node" -> set(name, value, () -> b.nodeName(given));
         case "acl-management-token" -> {
@@ -164,6 +167,20 @@ public final class DevAgentMain {
       throw new IllegalArgumentException("invalid value \"" + value + "\" for flag -" + flag
           + (expected >= 0 ? " " + msg.substring(expected) : ": " + msg), e);
     }
+  }
+
+  /** Checked here so a mistyped -client is a usage error (status 2), not a failure to start. */
+  private static String localAddress(String flag, String host) {
+    try {
+      InetAddress a = InetAddress.getByName(host);
+      if (a.isAnyLocalAddress() || a.isLoopbackAddress() || NetworkInterface.getByInetAddress(a) != null) {
+        return host;
+      }
+    } catch (IOException e) {
+      // unknown host or no interface list: reported below
+    }
+    throw new IllegalArgumentException("invalid value \"" + host + "\" for flag -" + flag
+        + " (expected: an address of this machine, such as 127.0.0.1 or 0.0.0.0)");
   }
 
   private static Path existing(String flag, String file) {

@@ -43,6 +43,9 @@ class DevAgentMainTest {
     assertThatThrownBy(() -> parse("-acl-read-only-token", "reader"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("-acl-read-only-token").hasMessageContaining("-acl-management-token");
+    assertThatThrownBy(() -> parse("-client", "192.0.2.1"))
+        .hasMessageStartingWith("invalid value \"192.0.2.1\" for flag -client (expected: an address");
+    assertThat(parse("-client", "localhost", "-http-port", "0")).isNotNull();
     assertThatThrownBy(() -> parse("-node"))
         .hasMessage("flag needs an argument: -node");
   }
@@ -62,6 +65,19 @@ class DevAgentMainTest {
       assertThat(err.lines().findFirst().orElse("")).startsWith("consul-devagent: ").contains(args[0]);
       assertThat(err).doesNotContain("\tat ").doesNotContain("Exception");
     }
+  }
+
+  @Test
+  void startFailuresSayWhyAndHowToFixIt() {
+    try (DevAgent first = DevAgent.builder().build()) {
+      int port = first.start().getPort();
+      assertThatThrownBy(DevAgent.builder().httpPort(port).build()::start)
+          .hasMessageContaining("cannot listen on 127.0.0.1:" + port).hasMessageContaining("another agent");
+    }
+    // 192.0.2.1 (TEST-NET-1) is no address of this machine.
+    assertThatThrownBy(DevAgent.builder().host("192.0.2.1").build()::start)
+        .hasMessageContaining("cannot listen on 192.0.2.1:0").hasMessageContaining("address of this machine")
+        .hasMessageNotContaining("another agent");
   }
 
   private static DevAgent parse(String... args) {
