@@ -122,7 +122,7 @@ final class AgentEndpoints {
     }
     String err = def.validationError();
     if (err != null) {
-      throw ApiException.badRequest("Invalid check: " + err);
+      throw ApiException.badRequest(Texts.invalidCheck(err));
     }
     if (def.script()) {
       throw new ApiException(500, Texts.SCRIPTS_DISABLED);

@@ -105,7 +105,7 @@ final class CatalogEndpoints {
     }
     boolean skipNodeUpdate = f.bool("SkipNodeUpdate");
     if (f.string("Address").isEmpty() && !skipNodeUpdate) {
-      throw ApiException.badRequest("Missing node address");
+      throw ApiException.badRequest(Texts.MISSING_NODE_ADDRESS);
     }
     String dc = f.string("Datacenter");
     if (!dc.isEmpty() && !dc.equals(store.datacenter)) {
@@ -139,7 +139,7 @@ final class CatalogEndpoints {
       NodeEntry existing = store.node(nodeName);
       if (!skipNodeUpdate || existing == null) {
         if (node.address().isEmpty()) {
-          throw ApiException.badRequest("Missing node address");
+          throw ApiException.badRequest(Texts.MISSING_NODE_ADDRESS);
         }
         store.catalogRegisterNode(node);
       }
@@ -172,7 +172,7 @@ final class CatalogEndpoints {
     }
     String metaError = ServiceDef.metaError(s.stringMap("Meta"));
     if (metaError != null) {
-      throw ApiException.badRequest("Invalid Service Meta: " + metaError);
+      throw ApiException.badRequest(Texts.invalidServiceMeta(metaError));
     }
     return new ServiceEntry(node, s.string("ID").isEmpty() ? name : s.string("ID"), name, s.string("Kind"),
         List.copyOf(s.strings("Tags")), s.string("Address"), tagged, s.stringMap("Meta"), (int) s.integer("Port", 0),
