@@ -60,7 +60,7 @@ public final class DevAgent implements AutoCloseable {
   /**
    * Starts serving (idempotent) and returns the bound address.
    *
-   * @throws UncheckedIOException if the port cannot be bound
+   * @throws UncheckedIOException if the host and port cannot be bound (the message says why and what to change)
    */
   public synchronized InetSocketAddress start() {
     if (run == null) {
