@@ -28,7 +28,7 @@ final class ReadQuery {
     this.authz = authz;
   }
 
-  /** Reads the parameters in the order the endpoints always have: an invalid ?filter is reported before a denied token. */
+  /** Reads the parameters in the order the endpoints always have: a bad ?filter is reported before a denied token. */
   static ReadQuery of(ApiRequest req, FilterSchema schema) {
     List<String> tags = req.params("tag");
     List<String> nodeMeta = req.params("node-meta");
