@@ -122,7 +122,7 @@ final class AgentEndpoints {
     }
     String err = def.validationError();
     if (err != null) {
-      throw ApiException.badRequest("Invalid check: " + err);
+      throw ApiException.badRequest(Texts.invalidCheck(err));
     }
     if (def.script()) {
       throw new ApiException(500, Texts.SCRIPTS_DISABLED);
@@ -194,20 +194,8 @@ final class AgentEndpoints {
     Predicate<JsonElement> filter = Filters.of(req, FilterSchema.AGENT_SERVICES);
     Authz authz = req.authz();
     JsonObject out = new JsonObject();
-    boolean filtered = store.read(() -> {
-      boolean any = false;
-      for (ServiceEntry s : store.agentServices()) {
-        if (!authz.read) {
-          any = true;
-          continue;
-        }
-        JsonObject o = Render.agentService(s, store.datacenter);
-        if (filter.test(o)) {
-          out.add(s.id(), o);
-        }
-      }
-      return any;
-    });
+    boolean filtered = store.read(() -> ReadQuery.collect(store.agentServices(), s -> true, authz,
+        s -> Render.agentService(s, store.datacenter), filter, (s, o) -> out.add(s.id(), o)));
     aclFilteredHeader(req, filtered);
     req.respondJson(200, out);
   }
@@ -273,20 +261,8 @@ final class AgentEndpoints {
     Predicate<JsonElement> filter = Filters.of(req, FilterSchema.AGENT_CHECKS);
     Authz authz = req.authz();
     JsonObject out = new JsonObject();
-    boolean filtered = store.read(() -> {
-      boolean any = false;
-      for (CheckEntry c : store.agentChecks()) {
-        if (!authz.read) {
-          any = true;
-          continue;
-        }
-        JsonObject o = Render.check(c);
-        if (filter.test(o)) {
-          out.add(c.checkId(), o);
-        }
-      }
-      return any;
-    });
+    boolean filtered = store.read(() -> ReadQuery.collect(store.agentChecks(), c -> true, authz, Render::check,
+        filter, (c, o) -> out.add(c.checkId(), o)));
     aclFilteredHeader(req, filtered);
     req.respondJson(200, out);
   }

@@ -41,7 +41,8 @@ final class Blocking {
     } catch (ApiException e) {
       req.respondText(e.status, e.getMessage());
       return;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | StackOverflowError e) {
+      // A woken blocking query answers on a dispatcher thread, outside HttpFront.process and its catch.
       HttpFront.internalError(req, e);
       return;
     }

@@ -1,6 +1,5 @@
 package io.github.grpcconsul.devagent;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
@@ -14,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Predicate;
 
 /** The /v1/catalog/ endpoints. */
 final class CatalogEndpoints {
@@ -35,27 +33,13 @@ final class CatalogEndpoints {
   }
 
   private void services(ApiRequest req) {
-    HealthEndpoints.requireDatacenter(req, store);
-    List<String> nodeMeta = req.params("node-meta");
-    Predicate<JsonElement> filter = Filters.of(req, FilterSchema.CATALOG_SERVICE);
-    Authz authz = req.authz();
+    ReadQuery.requireDatacenter(req, store);
+    ReadQuery q = ReadQuery.of(req, FilterSchema.CATALOG_SERVICE);
     Blocking.serve(req, store, StateStore.TOPIC_CATALOG, store::catalogIndex, () -> {
       Map<String, Set<String>> tags = new TreeMap<>();
-      boolean aclFiltered = false;
-      for (ServiceEntry s : store.services()) {
-        NodeEntry n = store.node(s.node());
-        if (n == null || !HealthEndpoints.hasNodeMeta(n, nodeMeta)) {
-          continue;
-        }
-        if (!authz.read) {
-          aclFiltered = true;
-          continue;
-        }
-        if (!filter.test(Render.serviceNode(n, s))) {
-          continue;
-        }
-        tags.computeIfAbsent(s.name(), k -> new LinkedHashSet<>()).addAll(s.tags());
-      }
+      boolean aclFiltered = q.collect(store.services(), s -> q.nodeMatches(store.node(s.node())),
+          s -> Render.serviceNode(store.node(s.node()), s),
+          (s, o) -> tags.computeIfAbsent(s.name(), k -> new LinkedHashSet<>()).addAll(s.tags()));
       JsonObject out = new JsonObject();
       tags.forEach((name, t) -> out.add(name, Json.strings(t)));
       return QueryResult.json(out, store.catalogIndex()).aclFiltered(aclFiltered);
@@ -66,62 +50,25 @@ final class CatalogEndpoints {
     if (name.isEmpty()) {
       throw ApiException.badRequest(Texts.MISSING_SERVICE_NAME);
     }
-    HealthEndpoints.requireDatacenter(req, store);
-    List<String> tags = req.params("tag");
-    List<String> nodeMeta = req.params("node-meta");
-    Predicate<JsonElement> filter = Filters.of(req, FilterSchema.CATALOG_SERVICE);
-    Authz authz = req.authz();
-    Blocking.serve(req, store, StateStore.serviceTopic(name), () -> store.serviceIndex(name), () -> {
-      JsonArray out = new JsonArray();
-      boolean aclFiltered = false;
-      for (ServiceEntry s : store.instancesOf(name)) {
-        NodeEntry n = store.node(s.node());
-        if (n == null || !HealthEndpoints.hasTags(s, tags) || !HealthEndpoints.hasNodeMeta(n, nodeMeta)) {
-          continue;
-        }
-        if (!authz.read) {
-          aclFiltered = true;
-          continue;
-        }
-        JsonObject o = Render.serviceNode(n, s);
-        if (filter.test(o)) {
-          out.add(o);
-        }
-      }
-      return QueryResult.json(out, store.serviceIndex(name)).aclFiltered(aclFiltered);
-    });
+    ReadQuery.requireDatacenter(req, store);
+    ReadQuery q = ReadQuery.of(req, FilterSchema.CATALOG_SERVICE);
+    Blocking.serve(req, store, StateStore.serviceTopic(name), () -> store.serviceIndex(name),
+        () -> q.array(store.instancesOf(name), s -> q.serviceMatches(s, store.node(s.node())),
+            s -> Render.serviceNode(store.node(s.node()), s), store.serviceIndex(name)));
   }
 
   private void nodes(ApiRequest req) {
-    HealthEndpoints.requireDatacenter(req, store);
-    List<String> nodeMeta = req.params("node-meta");
-    Predicate<JsonElement> filter = Filters.of(req, FilterSchema.CATALOG_NODES);
-    Authz authz = req.authz();
-    Blocking.serve(req, store, StateStore.TOPIC_CATALOG, store::catalogIndex, () -> {
-      JsonArray out = new JsonArray();
-      boolean aclFiltered = false;
-      for (NodeEntry n : store.nodes()) {
-        if (!HealthEndpoints.hasNodeMeta(n, nodeMeta)) {
-          continue;
-        }
-        if (!authz.read) {
-          aclFiltered = true;
-          continue;
-        }
-        JsonObject o = Render.node(n);
-        if (filter.test(o)) {
-          out.add(o);
-        }
-      }
-      return QueryResult.json(out, store.catalogIndex()).aclFiltered(aclFiltered);
-    });
+    ReadQuery.requireDatacenter(req, store);
+    ReadQuery q = ReadQuery.of(req, FilterSchema.CATALOG_NODES);
+    Blocking.serve(req, store, StateStore.TOPIC_CATALOG, store::catalogIndex,
+        () -> q.array(store.nodes(), q::nodeMatches, Render::node, store.catalogIndex()));
   }
 
   private void node(ApiRequest req, String node) {
     if (node.isEmpty()) {
       throw ApiException.badRequest(Texts.MISSING_NODE_NAME);
     }
-    HealthEndpoints.requireDatacenter(req, store);
+    ReadQuery.requireDatacenter(req, store);
     Authz authz = req.authz();
     Blocking.serve(req, store, StateStore.TOPIC_CATALOG, store::catalogIndex, () -> {
       NodeEntry n = store.node(node);
@@ -158,7 +105,7 @@ final class CatalogEndpoints {
     }
     boolean skipNodeUpdate = f.bool("SkipNodeUpdate");
     if (f.string("Address").isEmpty() && !skipNodeUpdate) {
-      throw ApiException.badRequest("Missing node address");
+      throw ApiException.badRequest(Texts.MISSING_NODE_ADDRESS);
     }
     String dc = f.string("Datacenter");
     if (!dc.isEmpty() && !dc.equals(store.datacenter)) {
@@ -192,7 +139,7 @@ final class CatalogEndpoints {
       NodeEntry existing = store.node(nodeName);
       if (!skipNodeUpdate || existing == null) {
         if (node.address().isEmpty()) {
-          throw ApiException.badRequest("Missing node address");
+          throw ApiException.badRequest(Texts.MISSING_NODE_ADDRESS);
         }
         store.catalogRegisterNode(node);
       }
@@ -225,7 +172,7 @@ final class CatalogEndpoints {
     }
     String metaError = ServiceDef.metaError(s.stringMap("Meta"));
     if (metaError != null) {
-      throw ApiException.badRequest("Invalid Service Meta: " + metaError);
+      throw ApiException.badRequest(Texts.invalidServiceMeta(metaError));
     }
     return new ServiceEntry(node, s.string("ID").isEmpty() ? name : s.string("ID"), name, s.string("Kind"),
         List.copyOf(s.strings("Tags")), s.string("Address"), tagged, s.stringMap("Meta"), (int) s.integer("Port", 0),

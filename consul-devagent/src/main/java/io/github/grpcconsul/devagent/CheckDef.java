@@ -75,7 +75,8 @@ record CheckDef(
     long fbw = f.integer("FailuresBeforeWarning", 0);
     long fbc = f.integer("FailuresBeforeCritical", 0);
     if (fbw > fbc) {
-      throw ApiException.badRequest("Invalid check: FailuresBeforeWarning can't be higher than FailuresBeforeCritical");
+      throw ApiException.badRequest(
+          Texts.invalidCheck("FailuresBeforeWarning can't be higher than FailuresBeforeCritical"));
     }
     CheckDef def = new CheckDef(id, f.string("Name"), f.string("Notes"), f.string("Status"), serviceId,
         f.string("HTTP"), f.stringListMap("Header"), f.string("Method"), f.string("Body"),

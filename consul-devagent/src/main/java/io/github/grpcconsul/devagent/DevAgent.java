@@ -60,7 +60,7 @@ public final class DevAgent implements AutoCloseable {
   /**
    * Starts serving (idempotent) and returns the bound address.
    *
-   * @throws UncheckedIOException if the port cannot be bound
+   * @throws UncheckedIOException if the host and port cannot be bound (the message says why and what to change)
    */
   public synchronized InetSocketAddress start() {
     if (run == null) {
@@ -90,8 +90,11 @@ public final class DevAgent implements AutoCloseable {
         }
       }
     }
-    throw new UncheckedIOException("cannot listen on " + config.host() + ":" + port
-        + " (is another agent running there? choose another port, or 0 for any free port)", last);
+    String why = last == null || last.getMessage() == null ? "" : ": " + last.getMessage();
+    String fix = why.contains("already in use")
+        ? " (is another agent running there? choose another port, or 0 for any free port)"
+        : " (expected: a host that is an address of this machine, such as 127.0.0.1 or 0.0.0.0)";
+    throw new UncheckedIOException("cannot listen on " + config.host() + ":" + port + why + fix, last);
   }
 
   /** Stops serving; all state is dropped. Idempotent. */

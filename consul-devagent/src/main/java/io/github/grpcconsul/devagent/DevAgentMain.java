@@ -1,7 +1,11 @@
 package io.github.grpcconsul.devagent;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -73,6 +77,8 @@ public final class DevAgentMain {
     String cert = null;
     String key = null;
     String ca = null;
+    String managementToken = "";
+    String readOnlyToken = "";
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (!arg.startsWith("-")) {
@@ -101,20 +107,40 @@ public final class DevAgentMain {
         }
         value = args[++i];
       }
+      String given = value;
       switch (name) {
-        case "http-port" -> b.httpPort(intValue(name, value));
-        case "client" -> b.host(value);
-        case "datacenter" -> b.datacenter(value);
-        case "node" -> b.nodeName(value);
-        case "acl-management-token" -> b.aclManagementToken(value);
-        case "acl-read-only-token" -> b.aclReadOnlyToken(value);
+        case "http-port" -> {
+          int port = intValue(name, value);
+          set(name, value, () -> b.httpPort(port));
+        }
+        case "client" -> b.host(localAddress(name, value));
+        case "datacenter" -> set(name, value, () -> b.datacenter(given));
+        case "node" -> set(name, value, () -> b.nodeName(given));
+        case "acl-management-token" -> {
+          b.aclManagementToken(value);
+          managementToken = value;
+        }
+        case "acl-read-only-token" -> {
+          b.aclReadOnlyToken(value);
+          readOnlyToken = value;
+        }
         case "https-cert-file" -> cert = value;
         case "https-key-file" -> key = value;
         case "https-ca-file" -> ca = value;
-        case "check-reap-interval" -> b.checkReapInterval(duration(name, value));
-        case "deregister-critical-service-after-min" -> b.deregisterCriticalServiceAfterMin(duration(name, value));
+        case "check-reap-interval" -> {
+          Duration d = duration(name, value);
+          set(name, value, () -> b.checkReapInterval(d));
+        }
+        case "deregister-critical-service-after-min" -> {
+          Duration d = duration(name, value);
+          set(name, value, () -> b.deregisterCriticalServiceAfterMin(d));
+        }
         default -> throw new IllegalArgumentException("flag provided but not defined: -" + name);
       }
+    }
+    if (!readOnlyToken.isEmpty() && managementToken.isEmpty()) {
+      // Said here because the builder's own message names its method, not the flag.
+      throw new IllegalArgumentException("-acl-read-only-token needs -acl-management-token (ACLs are off without it)");
     }
     if ((cert == null) != (key == null)) {
       throw new IllegalArgumentException("-https-cert-file and -https-key-file go together");
@@ -131,8 +157,39 @@ public final class DevAgentMain {
     return b.build();
   }
 
+  /** Applies a builder setter, rewording its refusal (which names the builder method) to name the flag. */
+  private static void set(String flag, String value, Runnable setter) {
+    try {
+      setter.run();
+    } catch (IllegalArgumentException e) {
+      String msg = String.valueOf(e.getMessage());
+      int expected = msg.indexOf("(expected");
+      throw new IllegalArgumentException("invalid value \"" + value + "\" for flag -" + flag
+          + (expected >= 0 ? " " + msg.substring(expected) : ": " + msg), e);
+    }
+  }
+
+  /** Checked here so a mistyped -client is a usage error (status 2), not a failure to start. */
+  private static String localAddress(String flag, String host) {
+    try {
+      InetAddress a = InetAddress.getByName(host);
+      if (a.isAnyLocalAddress() || a.isLoopbackAddress() || NetworkInterface.getByInetAddress(a) != null) {
+        return host;
+      }
+    } catch (IOException e) {
+      // unknown host or no interface list: reported below
+    }
+    throw new IllegalArgumentException("invalid value \"" + host + "\" for flag -" + flag
+        + " (expected: an address of this machine, such as 127.0.0.1 or 0.0.0.0)");
+  }
+
   private static Path existing(String flag, String file) {
-    Path p = Path.of(file);
+    Path p;
+    try {
+      p = Path.of(file);
+    } catch (InvalidPathException e) {
+      throw new IllegalArgumentException("-" + flag + ": cannot read " + file + " (" + e.getReason() + ")", e);
+    }
     if (!Files.isReadable(p)) {
       throw new IllegalArgumentException("-" + flag + ": cannot read " + file);
     }
@@ -162,6 +219,7 @@ public final class DevAgentMain {
     for (Map.Entry<String, String> f : FLAGS.entrySet()) {
       out.printf("  -%-40s %s%n", f.getKey(), f.getValue());
     }
-    out.printf("  -%-40s %s%n", "help", "print this help");
+    out.printf("  -%-40s %s%n", "dev", "accepted and ignored (this agent is always a dev agent)");
+    out.printf("  -%-40s %s%n", "help", "print this help (also -h)");
   }
 }

@@ -4,9 +4,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.github.grpcconsul.devagent.filter.FilterSchema;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.function.Predicate;
 
 /** The /v1/health/ endpoints. */
@@ -24,111 +23,49 @@ final class HealthEndpoints {
     r.get("/v1/health/state/", this::state);
   }
 
-  /** Consul answers 500 "No path to datacenter" for a datacenter it does not know. */
-  static void requireDatacenter(ApiRequest req, StateStore store) {
-    String dc = req.param("dc");
-    if (dc != null && !dc.isEmpty() && !dc.equals(store.datacenter)) {
-      throw new ApiException(500, Texts.NO_PATH_TO_DC);
-    }
-  }
-
-  /** Repeatable ?tag=: the instance must carry every one, compared case-insensitively. */
-  static boolean hasTags(ServiceEntry s, List<String> tags) {
-    for (String want : tags) {
-      boolean found = false;
-      for (String t : s.tags()) {
-        if (t.toLowerCase(Locale.ROOT).equals(want.toLowerCase(Locale.ROOT))) {
-          found = true;
-          break;
-        }
-      }
-      if (!found) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** Repeatable ?node-meta=key:value, split on the first ':'. */
-  static boolean hasNodeMeta(NodeEntry n, List<String> pairs) {
-    for (String pair : pairs) {
-      int colon = pair.indexOf(':');
-      String k = colon < 0 ? pair : pair.substring(0, colon);
-      String v = colon < 0 ? "" : pair.substring(colon + 1);
-      Map<String, String> meta = n.meta();
-      if (meta == null || !v.equals(meta.get(k))) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   private void service(ApiRequest req, String name) {
     if (name.isEmpty()) {
       throw ApiException.badRequest(Texts.MISSING_SERVICE_NAME);
     }
-    requireDatacenter(req, store);
+    ReadQuery.requireDatacenter(req, store);
     boolean passing = req.boolParam("passing");
-    List<String> tags = req.params("tag");
-    List<String> nodeMeta = req.params("node-meta");
-    Predicate<JsonElement> filter = Filters.of(req, FilterSchema.HEALTH_SERVICE);
-    Authz authz = req.authz();
+    ReadQuery q = ReadQuery.of(req, FilterSchema.HEALTH_SERVICE);
+    // ?passing applies after ?filter, so an entry it drops still counts towards ACL filtering like Consul's.
+    Predicate<JsonObject> keep = passing ? HealthEndpoints::allPassing : entry -> true;
     Blocking.serve(req, store, StateStore.serviceTopic(name), () -> store.serviceIndex(name), () -> {
       JsonArray out = new JsonArray();
-      boolean aclFiltered = false;
-      for (ServiceEntry s : store.instancesOf(name)) {
-        NodeEntry n = store.node(s.node());
-        if (n == null || !hasTags(s, tags) || !hasNodeMeta(n, nodeMeta)) {
-          continue;
-        }
-        if (!authz.read) {
-          aclFiltered = true;
-          continue;
-        }
-        List<CheckEntry> checks = store.checksFor(s);
-        JsonObject entry = Render.healthEntry(n, s, checks);
-        if (!filter.test(entry)) {
-          continue;
-        }
-        if (passing && checks.stream().anyMatch(c -> !c.status().equals(CheckStatus.PASSING))) {
-          continue;
-        }
-        out.add(entry);
-      }
+      boolean aclFiltered = q.collect(store.instancesOf(name), s -> q.serviceMatches(s, store.node(s.node())),
+          s -> Render.healthEntry(store.node(s.node()), s, store.checksFor(s)),
+          (s, entry) -> {
+            if (keep.test(entry)) {
+              out.add(entry);
+            }
+          });
       return QueryResult.json(out, store.serviceIndex(name)).aclFiltered(aclFiltered);
     });
+  }
+
+  private static boolean allPassing(JsonObject healthEntry) {
+    for (JsonElement c : healthEntry.getAsJsonArray("Checks")) {
+      if (!c.getAsJsonObject().get("Status").getAsString().equals(CheckStatus.PASSING)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void checksOfService(ApiRequest req, String name) {
     if (name.isEmpty()) {
       throw ApiException.badRequest(Texts.MISSING_SERVICE_NAME);
     }
-    requireDatacenter(req, store);
-    List<String> nodeMeta = req.params("node-meta");
-    Predicate<JsonElement> filter = Filters.of(req, FilterSchema.HEALTH_CHECKS);
-    Authz authz = req.authz();
+    ReadQuery.requireDatacenter(req, store);
+    ReadQuery q = ReadQuery.of(req, FilterSchema.HEALTH_CHECKS);
     Blocking.serve(req, store, StateStore.serviceTopic(name), () -> store.serviceIndex(name), () -> {
-      JsonArray out = new JsonArray();
-      boolean aclFiltered = false;
-      List<CheckEntry> candidates = new java.util.ArrayList<>();
+      List<CheckEntry> candidates = new ArrayList<>();
       for (ServiceEntry s : store.instancesOf(name)) {
         candidates.addAll(store.serviceChecks(s.node(), s.id()));
       }
-      for (CheckEntry c : candidates) {
-        NodeEntry n = store.node(c.node());
-        if (n == null || !hasNodeMeta(n, nodeMeta)) {
-          continue;
-        }
-        if (!authz.read) {
-          aclFiltered = true;
-          continue;
-        }
-        JsonObject o = Render.check(c);
-        if (filter.test(o)) {
-          out.add(o);
-        }
-      }
-      return QueryResult.json(out, store.serviceIndex(name)).aclFiltered(aclFiltered);
+      return q.array(candidates, c -> q.nodeMatches(store.node(c.node())), Render::check, store.serviceIndex(name));
     });
   }
 
@@ -136,24 +73,10 @@ final class HealthEndpoints {
     if (node.isEmpty()) {
       throw ApiException.badRequest(Texts.MISSING_NODE_NAME);
     }
-    requireDatacenter(req, store);
-    Predicate<JsonElement> filter = Filters.of(req, FilterSchema.HEALTH_CHECKS);
-    Authz authz = req.authz();
-    Blocking.serve(req, store, StateStore.TOPIC_CATALOG, store::catalogIndex, () -> {
-      JsonArray out = new JsonArray();
-      boolean aclFiltered = false;
-      for (CheckEntry c : store.checksOnNode(node)) {
-        if (!authz.read) {
-          aclFiltered = true;
-          continue;
-        }
-        JsonObject o = Render.check(c);
-        if (filter.test(o)) {
-          out.add(o);
-        }
-      }
-      return QueryResult.json(out, store.catalogIndex()).aclFiltered(aclFiltered);
-    });
+    ReadQuery.requireDatacenter(req, store);
+    ReadQuery q = ReadQuery.of(req, FilterSchema.HEALTH_CHECKS);
+    Blocking.serve(req, store, StateStore.TOPIC_CATALOG, store::catalogIndex,
+        () -> q.array(store.checksOnNode(node), c -> true, Render::check, store.catalogIndex()));
   }
 
   private void state(ApiRequest req, String state) {
@@ -163,28 +86,10 @@ final class HealthEndpoints {
     if (!state.equals("any") && !CheckStatus.isValid(state)) {
       throw ApiException.badRequest("Invalid check state");
     }
-    requireDatacenter(req, store);
-    List<String> nodeMeta = req.params("node-meta");
-    Predicate<JsonElement> filter = Filters.of(req, FilterSchema.HEALTH_CHECKS);
-    Authz authz = req.authz();
-    Blocking.serve(req, store, StateStore.TOPIC_CATALOG, store::catalogIndex, () -> {
-      JsonArray out = new JsonArray();
-      boolean aclFiltered = false;
-      for (CheckEntry c : store.checks()) {
-        NodeEntry n = store.node(c.node());
-        if ((!state.equals("any") && !c.status().equals(state)) || n == null || !hasNodeMeta(n, nodeMeta)) {
-          continue;
-        }
-        if (!authz.read) {
-          aclFiltered = true;
-          continue;
-        }
-        JsonObject o = Render.check(c);
-        if (filter.test(o)) {
-          out.add(o);
-        }
-      }
-      return QueryResult.json(out, store.catalogIndex()).aclFiltered(aclFiltered);
-    });
+    ReadQuery.requireDatacenter(req, store);
+    ReadQuery q = ReadQuery.of(req, FilterSchema.HEALTH_CHECKS);
+    Blocking.serve(req, store, StateStore.TOPIC_CATALOG, store::catalogIndex, () -> q.array(store.checks(),
+        c -> (state.equals("any") || c.status().equals(state)) && q.nodeMatches(store.node(c.node())),
+        Render::check, store.catalogIndex()));
   }
 }

@@ -104,10 +104,20 @@ final class HttpFront {
     }
   }
 
+  /** Logs the failure with its stack trace and answers 500 with one line: the message, or the exception's name. */
   static void internalError(ApiRequest req, Throwable e) {
     logger.log(Level.WARNING, "unexpected failure serving " + req.method + " " + req.path, e);
-    String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    req.respondText(500, msg);
+    req.respondText(500, oneLine(e));
+  }
+
+  /** A client sees at most the first line of a message: some exceptions carry more (causes, dumps). */
+  static String oneLine(Throwable e) {
+    String msg = e.getMessage() == null ? "" : e.getMessage().strip();
+    int eol = msg.indexOf('\n');
+    if (eol >= 0) {
+      msg = msg.substring(0, eol).strip();
+    }
+    return msg.isEmpty() ? e.getClass().getSimpleName() : msg;
   }
 
   private static void rejectEnterprise(ApiRequest req) {

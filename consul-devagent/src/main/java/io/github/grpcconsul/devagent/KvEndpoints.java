@@ -20,7 +20,7 @@ final class KvEndpoints {
   }
 
   private void handle(ApiRequest req, String key) {
-    HealthEndpoints.requireDatacenter(req, store);
+    ReadQuery.requireDatacenter(req, store);
     switch (req.method) {
       case "GET" -> get(req, key);
       case "PUT" -> put(req, key);
@@ -98,7 +98,7 @@ final class KvEndpoints {
 
   private void put(ApiRequest req, String key) {
     if (key.isEmpty()) {
-      throw ApiException.badRequest("Missing key name");
+      throw ApiException.badRequest(Texts.MISSING_KEY_NAME);
     }
     if (req.has("acquire") || req.has("release")) {
       String session = req.has("acquire") ? req.param("acquire") : req.param("release");
@@ -126,7 +126,7 @@ final class KvEndpoints {
   private void delete(ApiRequest req, String key) {
     boolean recurse = req.has("recurse");
     if (key.isEmpty() && !recurse) {
-      throw ApiException.badRequest("Missing key name");
+      throw ApiException.badRequest(Texts.MISSING_KEY_NAME);
     }
     Long cas = uintParam(req, "cas");
     req.authz().requireWrite("key:write", key);

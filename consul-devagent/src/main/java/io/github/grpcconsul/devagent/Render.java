@@ -15,15 +15,34 @@ final class Render {
   /** structs.Node. */
   static JsonObject node(NodeEntry n) {
     JsonObject o = new JsonObject();
+    addNodeFields(o, n);
+    o.add("Meta", Json.stringMap(n.meta()));
+    addIndexes(o, n.createIndex(), n.modifyIndex());
+    return o;
+  }
+
+  /** The node fields structs.Node and structs.ServiceNode both begin with. */
+  private static void addNodeFields(JsonObject o, NodeEntry n) {
     o.addProperty("ID", n.id());
     o.addProperty("Node", n.name());
     o.addProperty("Address", n.address());
     o.addProperty("Datacenter", n.datacenter());
     o.add("TaggedAddresses", Json.stringMap(n.taggedAddresses()));
-    o.add("Meta", Json.stringMap(n.meta()));
-    o.addProperty("CreateIndex", n.createIndex());
-    o.addProperty("ModifyIndex", n.modifyIndex());
-    return o;
+  }
+
+  /** The service fields structs.NodeService and api.AgentService both begin with. */
+  private static void addServiceFields(JsonObject o, ServiceEntry s) {
+    if (!s.kind().isEmpty()) {
+      o.addProperty("Kind", s.kind());
+    }
+    o.addProperty("ID", s.id());
+    o.addProperty("Service", s.name());
+    o.add("Tags", Json.strings(s.tags()));
+  }
+
+  private static void addIndexes(JsonObject o, long createIndex, long modifyIndex) {
+    o.addProperty("CreateIndex", createIndex);
+    o.addProperty("ModifyIndex", modifyIndex);
   }
 
   private static JsonObject taggedAddresses(Map<String, TaggedAddress> tagged) {
@@ -55,12 +74,7 @@ final class Render {
   /** structs.NodeService, as in /v1/health/service and /v1/catalog/node. */
   static JsonObject nodeService(ServiceEntry s) {
     JsonObject o = new JsonObject();
-    if (!s.kind().isEmpty()) {
-      o.addProperty("Kind", s.kind());
-    }
-    o.addProperty("ID", s.id());
-    o.addProperty("Service", s.name());
-    o.add("Tags", Json.strings(s.tags()));
+    addServiceFields(o, s);
     o.addProperty("Address", s.address());
     if (!s.taggedAddresses().isEmpty()) {
       o.add("TaggedAddresses", taggedAddresses(s.taggedAddresses()));
@@ -74,19 +88,14 @@ final class Render {
     o.add("Proxy", proxy());
     o.add("Connect", new JsonObject());
     o.addProperty("PeerName", "");
-    o.addProperty("CreateIndex", s.createIndex());
-    o.addProperty("ModifyIndex", s.modifyIndex());
+    addIndexes(o, s.createIndex(), s.modifyIndex());
     return o;
   }
 
   /** structs.ServiceNode, as in /v1/catalog/service. */
   static JsonObject serviceNode(NodeEntry n, ServiceEntry s) {
     JsonObject o = new JsonObject();
-    o.addProperty("ID", n.id());
-    o.addProperty("Node", n.name());
-    o.addProperty("Address", n.address());
-    o.addProperty("Datacenter", n.datacenter());
-    o.add("TaggedAddresses", Json.stringMap(n.taggedAddresses()));
+    addNodeFields(o, n);
     o.add("NodeMeta", Json.stringMap(n.meta()));
     o.addProperty("ServiceKind", s.kind());
     o.addProperty("ServiceID", s.id());
@@ -104,20 +113,14 @@ final class Render {
     o.add("ServiceProxy", proxy());
     o.add("ServiceConnect", new JsonObject());
     o.add("ServiceLocality", JsonNull.INSTANCE);
-    o.addProperty("CreateIndex", s.createIndex());
-    o.addProperty("ModifyIndex", s.modifyIndex());
+    addIndexes(o, s.createIndex(), s.modifyIndex());
     return o;
   }
 
   /** api.AgentService, as in /v1/agent/services. */
   static JsonObject agentService(ServiceEntry s, String datacenter) {
     JsonObject o = new JsonObject();
-    if (!s.kind().isEmpty()) {
-      o.addProperty("Kind", s.kind());
-    }
-    o.addProperty("ID", s.id());
-    o.addProperty("Service", s.name());
-    o.add("Tags", Json.strings(s.tags()));
+    addServiceFields(o, s);
     o.add("Meta", s.meta() == null ? new JsonObject() : Json.stringMap(s.meta()));
     o.addProperty("Port", s.port());
     o.addProperty("Address", s.address());
@@ -147,8 +150,7 @@ final class Render {
     o.addProperty("Timeout", duration(c.timeout()));
     o.addProperty("ExposedPort", 0);
     o.add("Definition", new JsonObject());
-    o.addProperty("CreateIndex", c.createIndex());
-    o.addProperty("ModifyIndex", c.modifyIndex());
+    addIndexes(o, c.createIndex(), c.modifyIndex());
     return o;
   }
 
@@ -178,8 +180,7 @@ final class Render {
     o.addProperty("Flags", e.flags());
     o.add("Value", e.value() == null ? JsonNull.INSTANCE
         : new com.google.gson.JsonPrimitive(java.util.Base64.getEncoder().encodeToString(e.value())));
-    o.addProperty("CreateIndex", e.createIndex());
-    o.addProperty("ModifyIndex", e.modifyIndex());
+    addIndexes(o, e.createIndex(), e.modifyIndex());
     return o;
   }
 }

@@ -88,12 +88,12 @@ record ServiceDef(
     }
     String metaError = metaError(meta);
     if (metaError != null) {
-      throw ApiException.badRequest("Invalid Service Meta: " + metaError);
+      throw ApiException.badRequest(Texts.invalidServiceMeta(metaError));
     }
     for (CheckDef c : checks) {
       String err = c.validationError();
       if (err != null) {
-        throw ApiException.badRequest("Invalid check: " + err);
+        throw ApiException.badRequest(Texts.invalidCheck(err));
       }
       if (!c.validStatus()) {
         throw ApiException.badRequest(Texts.BAD_CHECK_STATUS);

@@ -8,6 +8,8 @@ final class Texts {
   static final String NOT_V1 =
       "Invalid URL path: if attempting to use the HTTP API, ensure the path starts with '/v1/'";
   static final String INVALID_INDEX = "Invalid index";
+  static final String MISSING_NODE_ADDRESS = "Missing node address";
+  static final String MISSING_KEY_NAME = "Missing key name";
   static final String INVALID_WAIT = "Invalid wait time";
   static final String STALE_CONSISTENT = "Cannot specify ?stale with ?consistent, conflicting semantics.";
   static final String CACHED_CONSISTENT = "Cannot specify ?cached with ?consistent, conflicting semantics.";
@@ -51,6 +53,14 @@ final class Texts {
 
   static String unknownCheckId(String id) {
     return "Unknown check ID \"" + id + "\". Ensure that the check ID is passed, not the check name.";
+  }
+
+  static String invalidCheck(String why) {
+    return "Invalid check: " + why;
+  }
+
+  static String invalidServiceMeta(String why) {
+    return "Invalid Service Meta: " + why;
   }
 
   static String methodNotAllowed(String method) {

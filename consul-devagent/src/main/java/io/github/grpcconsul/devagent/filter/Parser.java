@@ -15,8 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BinaryOperator;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntPredicate;
+import java.util.function.Supplier;
 
 /**
  * A PEG parser for go-bexpr's filter grammar. Consul users see the parser's error messages, which the Go parser
@@ -112,36 +114,30 @@ final class Parser {
   }
 
   private Expr or() {
-    return memoized(1, () -> {
-      int start = pos;
-      Expr left = and();
-      if (left != null && ws() && lit("or") && ws()) {
-        Expr right = or();
-        if (right != null) {
-          return new Or(left, right);
-        }
-      }
-      pos = start;
-      Expr single = and();
-      if (single == null) {
-        pos = start;
-      }
-      return single;
-    });
+    return binary(1, this::and, "or", this::or, Or::new);
   }
 
   private Expr and() {
-    return memoized(2, () -> {
+    return binary(2, this::not, "and", this::and, And::new);
+  }
+
+  /**
+   * go-bexpr's right-recursive binary rules ({@code Or}, {@code And}): {@code operand ws keyword ws self}, else a
+   * lone operand, tried in that order so the expected-token bookkeeping matches pigeon's.
+   */
+  private Expr binary(int rule, Supplier<Expr> operand, String keyword, Supplier<Expr> self,
+      BinaryOperator<Expr> node) {
+    return memoized(rule, () -> {
       int start = pos;
-      Expr left = not();
-      if (left != null && ws() && lit("and") && ws()) {
-        Expr right = and();
+      Expr left = operand.get();
+      if (left != null && ws() && lit(keyword) && ws()) {
+        Expr right = self.get();
         if (right != null) {
-          return new And(left, right);
+          return node.apply(left, right);
         }
       }
       pos = start;
-      Expr single = not();
+      Expr single = operand.get();
       if (single == null) {
         pos = start;
       }
@@ -164,7 +160,7 @@ final class Parser {
     });
   }
 
-  private Expr memoized(int rule, java.util.function.Supplier<Expr> body) {
+  private Expr memoized(int rule, Supplier<Expr> body) {
     long key = ((long) pos << 2) | rule;
     Memo m = memo.get(key);
     if (m != null) {
