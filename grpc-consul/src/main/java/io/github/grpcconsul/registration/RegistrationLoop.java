@@ -1,5 +1,6 @@
 package io.github.grpcconsul.registration;
 
+import io.github.grpcconsul.consul.Backoff;
 import io.github.grpcconsul.consul.CheckStatus;
 import io.github.grpcconsul.consul.ConsulClient;
 import java.time.Duration;
@@ -34,8 +35,10 @@ final class RegistrationLoop {
   private volatile CheckStatus status = CheckStatus.PASSING;
   private volatile String note = "";
 
-  private final Backoff registerBackoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10));
-  private final Backoff beatBackoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10));
+  private final Backoff registerBackoff = Backoff.of(Duration.ofMillis(200), Duration.ofSeconds(10));
+  private final Backoff beatBackoff = Backoff.of(Duration.ofMillis(100), Duration.ofSeconds(10));
+  private int registerFailures;
+  private int beatFailures;
   private boolean stopped;
   private boolean registering;
   private boolean registered;
@@ -133,12 +136,12 @@ final class RegistrationLoop {
         logger.log(Level.WARNING, "Could not register service '" + settings.serviceName() + "' (ID "
             + settings.id() + ") in Consul: " + ConsulFailures.unwrap(failure) + ". Retrying with backoff.");
       }
-      registerTask = schedule(this::register, registerBackoff.next());
+      registerTask = schedule(this::register, registerBackoff.delay(++registerFailures));
       return;
     }
     newGeneration();
     registered = true;
-    registerBackoff.reset();
+    registerFailures = 0;
     registerFailureLogged = false;
     aclDeniedLogged = false;
     logger.info((everRegistered ? "Registered again" : "Registered") + " service '" + settings.serviceName()
@@ -202,7 +205,7 @@ final class RegistrationLoop {
     boolean again = beatAgain;
     beatAgain = false;
     if (failure == null) {
-      beatBackoff.reset();
+      beatFailures = 0;
       beatFailureLogged = false;
       aclDeniedLogged = false;
       if (again) {
@@ -217,7 +220,7 @@ final class RegistrationLoop {
           + ConsulFailures.unwrap(failure).getMessage() + ")");
       case ACL_DENIED -> {
         logAclDenied("updating the TTL check", failure);
-        scheduleBeat(beatBackoff.next());
+        scheduleBeat(beatBackoff.delay(++beatFailures));
       }
       default -> {
         if (!beatFailureLogged) {
@@ -226,7 +229,7 @@ final class RegistrationLoop {
               + ") failed: " + ConsulFailures.unwrap(failure) + ". Retrying with backoff.");
         }
         // Retry no later than a regular beat would have happened: the TTL keeps running.
-        Duration delay = beatBackoff.next();
+        Duration delay = beatBackoff.delay(++beatFailures);
         Duration interval = beatInterval();
         scheduleBeat(delay.compareTo(interval) < 0 ? delay : interval);
       }
