@@ -1,8 +1,7 @@
 package io.github.grpcconsul.registration;
 
+import io.github.grpcconsul.consul.AsyncFailures;
 import io.github.grpcconsul.consul.ConsulException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
 /**
  * Sorts the agent's answers to our calls into what registration does next. Consul's error texts are matched by
@@ -21,15 +20,8 @@ final class ConsulFailures {
 
   private ConsulFailures() {}
 
-  static Throwable unwrap(Throwable t) {
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
-  }
-
   static Kind classify(Throwable failure) {
-    Throwable t = unwrap(failure);
+    Throwable t = AsyncFailures.unwrap(failure);
     if (t instanceof ConsulException ce) {
       if (ce.isAclDenied()) {
         return Kind.ACL_DENIED;
@@ -43,7 +35,7 @@ final class ConsulFailures {
 
   /** The message for a denied write, naming the permission the token lacks and how to grant it. */
   static String aclDeniedMessage(String action, String serviceName, Throwable failure, boolean retrying) {
-    Throwable t = unwrap(failure);
+    Throwable t = AsyncFailures.unwrap(failure);
     String body = t instanceof ConsulException ce ? ce.body() : String.valueOf(t.getMessage());
     String rule = "service \"" + serviceName + "\" { policy = \"write\" }";
     boolean unknownToken = t instanceof ConsulException ce && ce.isAclNotFound();

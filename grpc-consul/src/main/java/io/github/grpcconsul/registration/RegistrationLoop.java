@@ -1,5 +1,6 @@
 package io.github.grpcconsul.registration;
 
+import io.github.grpcconsul.consul.AsyncFailures;
 import io.github.grpcconsul.consul.Backoff;
 import io.github.grpcconsul.consul.CheckStatus;
 import io.github.grpcconsul.consul.ConsulClient;
@@ -134,7 +135,7 @@ final class RegistrationLoop {
       } else if (!registerFailureLogged) {
         registerFailureLogged = true;
         logger.log(Level.WARNING, "Could not register service '" + settings.serviceName() + "' (ID "
-            + settings.id() + ") in Consul: " + ConsulFailures.unwrap(failure) + ". Retrying with backoff.");
+            + settings.id() + ") in Consul: " + AsyncFailures.unwrap(failure) + ". Retrying with backoff.");
       }
       registerTask = schedule(this::register, registerBackoff.delay(++registerFailures));
       return;
@@ -217,7 +218,7 @@ final class RegistrationLoop {
     }
     switch (ConsulFailures.classify(failure)) {
       case UNKNOWN_TO_AGENT -> lost("its TTL check " + settings.ttlCheckId() + " was refused ("
-          + ConsulFailures.unwrap(failure).getMessage() + ")");
+          + AsyncFailures.unwrap(failure).getMessage() + ")");
       case ACL_DENIED -> {
         logAclDenied("updating the TTL check", failure);
         scheduleBeat(beatBackoff.delay(++beatFailures));
@@ -226,7 +227,7 @@ final class RegistrationLoop {
         if (!beatFailureLogged) {
           beatFailureLogged = true;
           logger.warning("Heartbeat of service '" + settings.serviceName() + "' (check " + settings.ttlCheckId()
-              + ") failed: " + ConsulFailures.unwrap(failure) + ". Retrying with backoff.");
+              + ") failed: " + AsyncFailures.unwrap(failure) + ". Retrying with backoff.");
         }
         // Retry no later than a regular beat would have happened: the TTL keeps running.
         Duration delay = beatBackoff.delay(++beatFailures);
@@ -263,7 +264,7 @@ final class RegistrationLoop {
         return;
       }
       if (failure != null && ConsulFailures.classify(failure) == ConsulFailures.Kind.UNKNOWN_TO_AGENT) {
-        lost("GET /v1/agent/service/" + settings.id() + " answered " + ConsulFailures.unwrap(failure).getMessage());
+        lost("GET /v1/agent/service/" + settings.id() + " answered " + AsyncFailures.unwrap(failure).getMessage());
         return;
       }
       if (failure != null) {
