@@ -7,65 +7,40 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.List;
-import java.util.Map;
 
 /** Streaming parsers for the agent and KV endpoints. */
 final class AgentResponseParser {
   private AgentResponseParser() {}
 
   static AgentService agentService(byte[] body) throws IOException {
-    JsonReader r = reader(body);
-    String id = null;
-    String service = null;
-    String address = null;
-    int port = 0;
-    List<String> tags = null;
-    Map<String, String> meta = null;
-    HealthEntry.Weights weights = null;
-    boolean enableTagOverride = false;
-    String datacenter = null;
-    String contentHash = null;
-    r.beginObject();
-    while (r.hasNext()) {
-      switch (r.nextName()) {
-        case ConsulJson.ID:
-          id = JsonReaders.string(r);
-          break;
-        case ConsulJson.SERVICE:
-          service = JsonReaders.string(r);
-          break;
-        case ConsulJson.ADDRESS:
-          address = JsonReaders.string(r);
-          break;
-        case ConsulJson.PORT:
-          port = (int) JsonReaders.number(r, 0);
-          break;
-        case ConsulJson.TAGS:
-          tags = JsonReaders.stringList(r);
-          break;
-        case ConsulJson.META:
-          meta = JsonReaders.stringMap(r);
-          break;
-        case ConsulJson.WEIGHTS:
-          weights = JsonReaders.weights(r);
-          break;
+    AgentOnlyFields agentOnly = new AgentOnlyFields();
+    HealthEntry.Service s = JsonReaders.service(reader(body), agentOnly);
+    return new AgentService(s.id(), s.name(), s.address(), s.port(), s.tags(), s.meta(), s.weights(),
+        agentOnly.enableTagOverride, agentOnly.datacenter, agentOnly.contentHash);
+  }
+
+  /** The fields of {@code api.AgentService} that a service in a health answer does not have (or we do not read). */
+  private static final class AgentOnlyFields implements JsonReaders.FieldReader {
+    boolean enableTagOverride;
+    String datacenter;
+    String contentHash;
+
+    @Override
+    public boolean read(String name, JsonReader r) throws IOException {
+      switch (name) {
         case ConsulJson.ENABLE_TAG_OVERRIDE:
           enableTagOverride = JsonReaders.bool(r);
-          break;
+          return true;
         case ConsulJson.DATACENTER:
           datacenter = JsonReaders.string(r);
-          break;
+          return true;
         case ConsulJson.CONTENT_HASH:
           contentHash = JsonReaders.string(r);
-          break;
+          return true;
         default:
-          r.skipValue();
+          return false;
       }
     }
-    r.endObject();
-    return new AgentService(id, service, address, port, tags, meta, weights, enableTagOverride, datacenter,
-        contentHash);
   }
 
   static AgentSelf agentSelf(byte[] body) throws IOException {

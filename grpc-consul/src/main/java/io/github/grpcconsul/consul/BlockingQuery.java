@@ -203,7 +203,7 @@ public final class BlockingQuery<T> {
       }
       inFlight = null;
       if (error != null) {
-        Throwable cause = ConsulHttp.unwrap(error);
+        Throwable cause = AsyncFailures.unwrap(error);
         failures++;
         if (delivered) {
           // The agent may have restarted with a lower index; a request with our old index would then block for the

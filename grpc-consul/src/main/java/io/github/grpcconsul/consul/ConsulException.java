@@ -52,6 +52,24 @@ public final class ConsulException extends RuntimeException {
     return status == 403;
   }
 
+  /** 403 because Consul does not know the token at all (as opposed to the token lacking a permission). */
+  public boolean isAclNotFound() {
+    return status == 403 && body.contains(ConsulJson.ERR_ACL_NOT_FOUND);
+  }
+
+  /** 403 because the token is known but lacks a permission (the body names which). */
+  public boolean isPermissionDenied() {
+    return status == 403 && body.contains(ConsulJson.ERR_PERMISSION_DENIED);
+  }
+
+  /**
+   * 500 to a TTL update because the check ID exists but is not a TTL check (the agent re-created it some other way,
+   * e.g. from its own configuration after a restart).
+   */
+  public boolean isMissingTtl() {
+    return status == 500 && body.contains(ConsulJson.ERR_NO_TTL);
+  }
+
   /** 5xx or 429: worth retrying later. */
   public boolean isRetryable() {
     return status >= 500 || status == 429;

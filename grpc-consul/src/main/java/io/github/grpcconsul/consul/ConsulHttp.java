@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -103,7 +102,7 @@ final class ConsulHttp {
         result.complete(resp);
         return;
       }
-      Throwable cause = unwrap(err);
+      Throwable cause = AsyncFailures.unwrap(err);
       if (result.isDone()) {
         return;
       }
@@ -138,13 +137,6 @@ final class ConsulHttp {
 
   int inFlightCount() {
     return inFlight.size();
-  }
-
-  static Throwable unwrap(Throwable t) {
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 
   /** Encodes one path segment (a service ID, check ID or key segment). */

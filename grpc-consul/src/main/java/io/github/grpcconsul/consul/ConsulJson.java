@@ -94,7 +94,8 @@ final class ConsulJson {
   static final String PATH_AGENT_SELF = "/v1/agent/self";
   static final String PATH_KV = "/v1/kv/";
 
-  // Consul's error texts that we interpret (acl/errors.go)
+  // Consul's error texts that we interpret (ACL ones: acl/errors.go; the TTL one: the agent's check update)
   static final String ERR_ACL_NOT_FOUND = "ACL not found";
   static final String ERR_PERMISSION_DENIED = "Permission denied";
+  static final String ERR_NO_TTL = "does not have associated TTL";
 }

@@ -69,7 +69,7 @@ public final class HealthResponseParser {
       if (name.equals(ConsulJson.NODE) && !JsonReaders.nullOrSkip(r, JsonToken.BEGIN_OBJECT)) {
         node = node(r);
       } else if (name.equals(ConsulJson.SERVICE) && !JsonReaders.nullOrSkip(r, JsonToken.BEGIN_OBJECT)) {
-        service = service(r);
+        service = JsonReaders.service(r, null);
       } else if (name.equals(ConsulJson.CHECKS) && !JsonReaders.nullOrSkip(r, JsonToken.BEGIN_ARRAY)) {
         checks = checks(r);
       } else if (!name.equals(ConsulJson.NODE) && !name.equals(ConsulJson.SERVICE)
@@ -117,46 +117,6 @@ public final class HealthResponseParser {
     }
     r.endObject();
     return new HealthEntry.Node(id, name, address, datacenter, meta);
-  }
-
-  private static HealthEntry.Service service(JsonReader r) throws IOException {
-    String id = null;
-    String name = null;
-    String address = null;
-    int port = 0;
-    List<String> tags = null;
-    Map<String, String> meta = null;
-    HealthEntry.Weights weights = null;
-    r.beginObject();
-    while (r.hasNext()) {
-      switch (r.nextName()) {
-        case ConsulJson.ID:
-          id = JsonReaders.string(r);
-          break;
-        case ConsulJson.SERVICE:
-          name = JsonReaders.string(r);
-          break;
-        case ConsulJson.ADDRESS:
-          address = JsonReaders.string(r);
-          break;
-        case ConsulJson.PORT:
-          port = (int) JsonReaders.number(r, 0);
-          break;
-        case ConsulJson.TAGS:
-          tags = JsonReaders.stringList(r);
-          break;
-        case ConsulJson.META:
-          meta = JsonReaders.stringMap(r);
-          break;
-        case ConsulJson.WEIGHTS:
-          weights = JsonReaders.weights(r);
-          break;
-        default:
-          r.skipValue();
-      }
-    }
-    r.endObject();
-    return new HealthEntry.Service(id, name, address, port, tags, meta, weights);
   }
 
   private static List<HealthEntry.Check> checks(JsonReader r) throws IOException {

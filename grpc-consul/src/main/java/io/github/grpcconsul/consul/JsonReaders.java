@@ -12,6 +12,12 @@ import java.util.Map;
 final class JsonReaders {
   private JsonReaders() {}
 
+  /** Reads one field of an object that a shared reader does not know. */
+  interface FieldReader {
+    /** Returns false, without consuming the value, when the field is not one this reader wants. */
+    boolean read(String name, JsonReader r) throws IOException;
+  }
+
   /**
    * Returns true (after consuming the value) when the next value is null or not of the expected kind, so the caller
    * treats the field as absent.
@@ -113,5 +119,53 @@ final class JsonReaders {
     }
     r.endObject();
     return new HealthEntry.Weights(passing, warning);
+  }
+
+  /**
+   * Reads the fields Consul's health and agent answers share for a service ({@code structs.NodeService},
+   * {@code api.AgentService}) from the object that comes next. Fields it does not know go to {@code others} (may be
+   * null) and are skipped when that does not take them.
+   */
+  static HealthEntry.Service service(JsonReader r, FieldReader others) throws IOException {
+    String id = null;
+    String name = null;
+    String address = null;
+    int port = 0;
+    List<String> tags = null;
+    Map<String, String> meta = null;
+    HealthEntry.Weights weights = null;
+    r.beginObject();
+    while (r.hasNext()) {
+      String field = r.nextName();
+      switch (field) {
+        case ConsulJson.ID:
+          id = string(r);
+          break;
+        case ConsulJson.SERVICE:
+          name = string(r);
+          break;
+        case ConsulJson.ADDRESS:
+          address = string(r);
+          break;
+        case ConsulJson.PORT:
+          port = (int) number(r, 0);
+          break;
+        case ConsulJson.TAGS:
+          tags = stringList(r);
+          break;
+        case ConsulJson.META:
+          meta = stringMap(r);
+          break;
+        case ConsulJson.WEIGHTS:
+          weights = weights(r);
+          break;
+        default:
+          if (others == null || !others.read(field, r)) {
+            r.skipValue();
+          }
+      }
+    }
+    r.endObject();
+    return new HealthEntry.Service(id, name, address, port, tags, meta, weights);
   }
 }

@@ -1,15 +1,13 @@
 package io.github.grpcconsul.registration;
 
+import io.github.grpcconsul.consul.AsyncFailures;
 import io.github.grpcconsul.consul.ConsulException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
-/** Sorts the agent's answers to our calls into what registration does next. Consul's error texts live here. */
+/**
+ * Sorts the agent's answers to our calls into what registration does next. Consul's error texts are matched by
+ * {@link ConsulException}'s predicates.
+ */
 final class ConsulFailures {
-  /** Consul's 500 body when a check ID exists but is not a TTL check (the agent re-created it some other way). */
-  static final String NO_TTL_TEXT = "does not have associated TTL";
-  /** Consul's 403 body when the token itself is unknown (as opposed to lacking a permission). */
-  static final String ACL_NOT_FOUND_TEXT = "ACL not found";
 
   enum Kind {
     /** The agent does not know our service or check any more: register again. */
@@ -22,20 +20,13 @@ final class ConsulFailures {
 
   private ConsulFailures() {}
 
-  static Throwable unwrap(Throwable t) {
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
-  }
-
   static Kind classify(Throwable failure) {
-    Throwable t = unwrap(failure);
+    Throwable t = AsyncFailures.unwrap(failure);
     if (t instanceof ConsulException ce) {
       if (ce.isAclDenied()) {
         return Kind.ACL_DENIED;
       }
-      if (ce.isNotFound() || (ce.status() == 500 && ce.body().contains(NO_TTL_TEXT))) {
+      if (ce.isNotFound() || ce.isMissingTtl()) {
         return Kind.UNKNOWN_TO_AGENT;
       }
     }
@@ -44,10 +35,11 @@ final class ConsulFailures {
 
   /** The message for a denied write, naming the permission the token lacks and how to grant it. */
   static String aclDeniedMessage(String action, String serviceName, Throwable failure, boolean retrying) {
-    Throwable t = unwrap(failure);
+    Throwable t = AsyncFailures.unwrap(failure);
     String body = t instanceof ConsulException ce ? ce.body() : String.valueOf(t.getMessage());
     String rule = "service \"" + serviceName + "\" { policy = \"write\" }";
-    String fix = body.contains(ACL_NOT_FOUND_TEXT)
+    boolean unknownToken = t instanceof ConsulException ce && ce.isAclNotFound();
+    String fix = unknownToken
         ? "Consul does not know the ACL token in use: set a valid token having service:write on \"" + serviceName
             + "\" (a policy with the rule " + rule + ")"
         : "The ACL token in use lacks service:write on \"" + serviceName + "\": add a policy with the rule " + rule

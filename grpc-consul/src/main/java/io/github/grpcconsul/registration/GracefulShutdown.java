@@ -1,5 +1,6 @@
 package io.github.grpcconsul.registration;
 
+import io.github.grpcconsul.consul.AsyncFailures;
 import io.github.grpcconsul.consul.CheckStatus;
 import io.github.grpcconsul.consul.ConsulClient;
 import io.grpc.Server;
@@ -149,7 +150,7 @@ final class GracefulShutdown {
       if (ConsulFailures.classify(e) == ConsulFailures.Kind.ACL_DENIED) {
         logger.warning(ConsulFailures.aclDeniedMessage(step, settings.serviceName(), e, false));
       } else {
-        logger.warning("Shutdown of '" + settings.id() + "': " + step + " failed: " + ConsulFailures.unwrap(e)
+        logger.warning("Shutdown of '" + settings.id() + "': " + step + " failed: " + AsyncFailures.unwrap(e)
             + "; going on");
       }
       return e;

@@ -1,5 +1,7 @@
 package io.github.grpcconsul.registration;
 
+import io.github.grpcconsul.consul.AsyncFailures;
+import io.github.grpcconsul.consul.Backoff;
 import io.github.grpcconsul.consul.CheckStatus;
 import io.github.grpcconsul.consul.ConsulClient;
 import java.time.Duration;
@@ -34,8 +36,10 @@ final class RegistrationLoop {
   private volatile CheckStatus status = CheckStatus.PASSING;
   private volatile String note = "";
 
-  private final Backoff registerBackoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10));
-  private final Backoff beatBackoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10));
+  private final Backoff registerBackoff = Backoff.of(Duration.ofMillis(200), Duration.ofSeconds(10));
+  private final Backoff beatBackoff = Backoff.of(Duration.ofMillis(100), Duration.ofSeconds(10));
+  private int registerFailures;
+  private int beatFailures;
   private boolean stopped;
   private boolean registering;
   private boolean registered;
@@ -131,14 +135,14 @@ final class RegistrationLoop {
       } else if (!registerFailureLogged) {
         registerFailureLogged = true;
         logger.log(Level.WARNING, "Could not register service '" + settings.serviceName() + "' (ID "
-            + settings.id() + ") in Consul: " + ConsulFailures.unwrap(failure) + ". Retrying with backoff.");
+            + settings.id() + ") in Consul: " + AsyncFailures.unwrap(failure) + ". Retrying with backoff.");
       }
-      registerTask = schedule(this::register, registerBackoff.next());
+      registerTask = schedule(this::register, registerBackoff.delay(++registerFailures));
       return;
     }
     newGeneration();
     registered = true;
-    registerBackoff.reset();
+    registerFailures = 0;
     registerFailureLogged = false;
     aclDeniedLogged = false;
     logger.info((everRegistered ? "Registered again" : "Registered") + " service '" + settings.serviceName()
@@ -202,7 +206,7 @@ final class RegistrationLoop {
     boolean again = beatAgain;
     beatAgain = false;
     if (failure == null) {
-      beatBackoff.reset();
+      beatFailures = 0;
       beatFailureLogged = false;
       aclDeniedLogged = false;
       if (again) {
@@ -214,19 +218,19 @@ final class RegistrationLoop {
     }
     switch (ConsulFailures.classify(failure)) {
       case UNKNOWN_TO_AGENT -> lost("its TTL check " + settings.ttlCheckId() + " was refused ("
-          + ConsulFailures.unwrap(failure).getMessage() + ")");
+          + AsyncFailures.unwrap(failure).getMessage() + ")");
       case ACL_DENIED -> {
         logAclDenied("updating the TTL check", failure);
-        scheduleBeat(beatBackoff.next());
+        scheduleBeat(beatBackoff.delay(++beatFailures));
       }
       default -> {
         if (!beatFailureLogged) {
           beatFailureLogged = true;
           logger.warning("Heartbeat of service '" + settings.serviceName() + "' (check " + settings.ttlCheckId()
-              + ") failed: " + ConsulFailures.unwrap(failure) + ". Retrying with backoff.");
+              + ") failed: " + AsyncFailures.unwrap(failure) + ". Retrying with backoff.");
         }
         // Retry no later than a regular beat would have happened: the TTL keeps running.
-        Duration delay = beatBackoff.next();
+        Duration delay = beatBackoff.delay(++beatFailures);
         Duration interval = beatInterval();
         scheduleBeat(delay.compareTo(interval) < 0 ? delay : interval);
       }
@@ -260,7 +264,7 @@ final class RegistrationLoop {
         return;
       }
       if (failure != null && ConsulFailures.classify(failure) == ConsulFailures.Kind.UNKNOWN_TO_AGENT) {
-        lost("GET /v1/agent/service/" + settings.id() + " answered " + ConsulFailures.unwrap(failure).getMessage());
+        lost("GET /v1/agent/service/" + settings.id() + " answered " + AsyncFailures.unwrap(failure).getMessage());
         return;
       }
       if (failure != null) {

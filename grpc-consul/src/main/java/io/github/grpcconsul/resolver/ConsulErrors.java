@@ -1,10 +1,9 @@
 package io.github.grpcconsul.resolver;
 
+import io.github.grpcconsul.consul.AsyncFailures;
 import io.github.grpcconsul.consul.ConsulException;
 import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
 /** One-line explanations of why a health query failed, for logs and for grpc's status. Never shows a token. */
 final class ConsulErrors {
@@ -12,7 +11,7 @@ final class ConsulErrors {
   private ConsulErrors() {}
 
   static String describe(Throwable error) {
-    Throwable e = unwrap(error);
+    Throwable e = AsyncFailures.unwrap(error);
     if (e instanceof ConsulException) {
       // Already says which token problem a 403 is (unknown token, missing permission), never the token.
       return e.getMessage();
@@ -25,13 +24,5 @@ final class ConsulErrors {
     }
     String message = e.getMessage();
     return e.getClass().getSimpleName() + (message != null ? ": " + message : "");
-  }
-
-  private static Throwable unwrap(Throwable error) {
-    Throwable e = error;
-    while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
-      e = e.getCause();
-    }
-    return e;
   }
 }

@@ -1,5 +1,6 @@
 package io.github.grpcconsul.resolver;
 
+import io.github.grpcconsul.consul.GoDuration;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;

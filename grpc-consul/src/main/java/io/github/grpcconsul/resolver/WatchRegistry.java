@@ -3,6 +3,7 @@ package io.github.grpcconsul.resolver;
 import io.github.grpcconsul.consul.BlockingQuery;
 import io.github.grpcconsul.consul.ConsulClient;
 import io.github.grpcconsul.consul.ConsulConfig;
+import io.github.grpcconsul.consul.GoDuration;
 import io.github.grpcconsul.consul.HealthEntry;
 import io.github.grpcconsul.consul.HealthQuery;
 import io.github.grpcconsul.consul.QueryResult;

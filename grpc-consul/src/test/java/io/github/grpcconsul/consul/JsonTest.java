@@ -178,4 +178,22 @@ class JsonTest {
     assertThat(missing.isAclDenied()).isFalse();
     assertThat(new ConsulException(503, "", "GET", "/").isRetryable()).isTrue();
   }
+
+  @Test
+  void consulException_namesWhichConsulErrorItIs() {
+    ConsulException notFound = new ConsulException(403, "ACL not found", "PUT", "/v1/agent/service/register");
+    assertThat(notFound.isAclNotFound()).isTrue();
+    assertThat(notFound.isPermissionDenied()).isFalse();
+    ConsulException denied = new ConsulException(403, "Permission denied: token with AccessorID 'x' lacks permission"
+        + " 'service:write' on \"web\"", "PUT", "/v1/agent/service/register");
+    assertThat(denied.isPermissionDenied()).isTrue();
+    assertThat(denied.isAclNotFound()).isFalse();
+    ConsulException noTtl = new ConsulException(500, "CheckID \"web:ttl\" does not have associated TTL", "PUT",
+        "/v1/agent/check/update/web:ttl");
+    assertThat(noTtl.isMissingTtl()).isTrue();
+    assertThat(noTtl.isAclDenied()).isFalse();
+    // The texts count only with their status: a 500 quoting "ACL not found" is not an ACL answer.
+    assertThat(new ConsulException(500, "ACL not found", "GET", "/").isAclNotFound()).isFalse();
+    assertThat(new ConsulException(404, "does not have associated TTL", "GET", "/").isMissingTtl()).isFalse();
+  }
 }
