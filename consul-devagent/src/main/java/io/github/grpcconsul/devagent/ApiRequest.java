@@ -22,6 +22,8 @@ import java.util.zip.GZIPOutputStream;
 final class ApiRequest {
   private static final Logger logger = Logger.getLogger(ApiRequest.class.getName());
   static final int MAX_BODY_BYTES = 512 * 1024;
+  /** How much of an oversized body is read and dropped so the error answer reaches the client. */
+  private static final long MAX_DISCARD_BYTES = 64L * 1024 * 1024;
   static final String JSON = "application/json";
   static final String TEXT = "text/plain; charset=utf-8";
   static final int GZIP_MIN_SIZE = 1400;
@@ -146,6 +148,7 @@ final class ApiRequest {
       while ((n = in.read(buf)) > 0) {
         total += n;
         if (total > MAX_BODY_BYTES) {
+          discard(in);
           throw new ApiException(413, Texts.requestTooLarge(MAX_BODY_BYTES));
         }
         out.write(buf, 0, n);
@@ -154,6 +157,29 @@ final class ApiRequest {
       return body;
     } catch (IOException e) {
       throw ApiException.badRequest(Texts.DECODE_FAILED + e.getMessage());
+    }
+  }
+
+  /**
+   * Reads and drops what is left of the request body before an early error answer. Without it the JDK server closes a
+   * connection that still holds unread bytes, the kernel answers with a reset, and the client may lose the 413 it was
+   * sent (seen in CI). Bounded, so a client streaming forever is still cut off.
+   */
+  void discardBody() {
+    try (InputStream in = exchange.getRequestBody()) {
+      discard(in);
+    } catch (IOException e) {
+      // The connection is going away anyway; the error answer is best effort.
+      body = new byte[0];
+    }
+  }
+
+  private static void discard(InputStream in) throws IOException {
+    byte[] buf = new byte[16384];
+    long left = MAX_DISCARD_BYTES;
+    int n;
+    while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
+      left -= n;
     }
   }
 

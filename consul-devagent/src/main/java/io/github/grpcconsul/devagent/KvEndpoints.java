@@ -112,6 +112,7 @@ final class KvEndpoints {
       try {
         long n = Long.parseLong(length.trim());
         if (n > MAX_VALUE_SIZE) {
+          req.discardBody();
           throw new ApiException(413, Texts.kvValueTooLarge(n, MAX_VALUE_SIZE));
         }
       } catch (NumberFormatException e) {
