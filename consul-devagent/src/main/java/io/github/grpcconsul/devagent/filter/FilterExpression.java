@@ -31,11 +31,18 @@ public final class FilterExpression {
    * Parses and validates an expression for the given endpoint.
    *
    * @throws FilterException with go-bexpr's message when Consul would reject the expression, or when the expression
-   *     is nested too deeply to parse on this thread's stack
+   *     nests parentheses more than {@value #MAX_NESTING} deep
    */
   public static FilterExpression parse(String expression, FilterSchema schema) throws FilterException {
     Objects.requireNonNull(expression, "expression");
     Objects.requireNonNull(schema, "schema");
+    int nesting = parenthesesDepth(expression);
+    if (nesting > MAX_NESTING) {
+      // An explicit limit rather than the thread's stack: how deep the recursive parser gets before a
+      // StackOverflowError depends on the stack size and on JIT state, which made the outcome vary from run to run.
+      throw new FilterException("expression is nested too deeply: " + nesting + " levels of parentheses (at most "
+          + MAX_NESTING + ")");
+    }
     try {
       Ast.Expr ast = Parser.parse(expression);
       return new FilterExpression(expression, schema, Binder.bind(ast, schema.root()));
@@ -44,6 +51,34 @@ public final class FilterExpression {
       // able to take a thread down with a pathological expression.
       throw new FilterException("expression is nested too deeply (" + expression.length() + " characters)");
     }
+  }
+
+  /** Deepest parenthesis nesting accepted; go-bexpr has none, but no real filter comes near it. */
+  static final int MAX_NESTING = 128;
+
+  /** Parenthesis depth outside string literals ("go-escaped" and `raw`), so selectors like Meta["("] do not count. */
+  static int parenthesesDepth(String expression) {
+    int depth = 0;
+    int max = 0;
+    for (int i = 0; i < expression.length(); i++) {
+      char c = expression.charAt(i);
+      if (c == '"') {
+        for (i++; i < expression.length() && expression.charAt(i) != '"'; i++) {
+          if (expression.charAt(i) == '\\') {
+            i++;
+          }
+        }
+      } else if (c == '`') {
+        for (i++; i < expression.length() && expression.charAt(i) != '`'; i++) {
+          // skip the raw string
+        }
+      } else if (c == '(') {
+        max = Math.max(max, ++depth);
+      } else if (c == ')') {
+        depth = Math.max(0, depth - 1);
+      }
+    }
+    return max;
   }
 
   /**

@@ -86,11 +86,25 @@ class FilterExpressionTest {
   @Test
   @Timeout(10)
   void deeplyNestedParenthesesParseInLinearTime() {
-    String expression = "(".repeat(300) + "Service.Port == 8080" + ")".repeat(300);
+    // Without the parser's memoization, 128 levels would take exponential time and hit the timeout.
+    int levels = FilterExpression.MAX_NESTING;
+    String expression = "(".repeat(levels) + "Service.Port == 8080" + ")".repeat(levels);
     assertThat(FilterExpression.parse(expression, FilterSchema.HEALTH_SERVICE).matches(ENTRY)).isTrue();
-    String unbalanced = "(".repeat(300) + "Service.Port == 8080" + ")".repeat(299);
+    String unbalanced = "(".repeat(levels) + "Service.Port == 8080" + ")".repeat(levels - 1);
     assertThatThrownBy(() -> FilterExpression.parse(unbalanced, FilterSchema.HEALTH_SERVICE))
         .hasMessageContaining("Unmatched parentheses");
+  }
+
+  @Test
+  void nestingBeyondTheLimitIsRejectedWhateverTheStack() {
+    String tooDeep = "(".repeat(FilterExpression.MAX_NESTING + 1) + "Service.Port == 8080"
+        + ")".repeat(FilterExpression.MAX_NESTING + 1);
+    assertThatThrownBy(() -> FilterExpression.parse(tooDeep, FilterSchema.HEALTH_SERVICE))
+        .isInstanceOf(FilterException.class)
+        .hasMessageContaining("nested too deeply: 129 levels");
+    // Parentheses inside string literals are data, not nesting.
+    String quoted = "Service.Meta.k == \"" + "(".repeat(500) + "\" or Service.Meta.k == `" + "(".repeat(500) + "`";
+    assertThat(FilterExpression.parse(quoted, FilterSchema.HEALTH_SERVICE).matches(ENTRY)).isFalse();
   }
 
   @Test
