@@ -69,6 +69,9 @@ final class NettyServer {
           protected void initChannel(SocketChannel ch) {
             connections.add(ch);
             RequestDeadline deadline = new RequestDeadline(timeoutNanos);
+            if (tls != null) {
+              ch.pipeline().addLast("linger", new LingeringClose());
+            }
             ch.pipeline()
                 .addLast("deadline", deadline)
                 .addLast("sniffer", new ProtocolSniffer(tls, needClientAuth))
