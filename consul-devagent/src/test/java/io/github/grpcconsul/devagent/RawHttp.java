@@ -15,9 +15,18 @@ final class RawHttp implements AutoCloseable {
   private final InputStream in;
 
   RawHttp(InetSocketAddress address) throws IOException {
-    socket = new Socket(address.getAddress(), address.getPort());
+    this(new Socket(address.getAddress(), address.getPort()));
     socket.setSoTimeout(30_000);
-    in = socket.getInputStream();
+  }
+
+  private RawHttp(Socket socket) throws IOException {
+    this.socket = socket;
+    this.in = socket.getInputStream();
+  }
+
+  /** Reads one response from a socket the caller wrote a request to (and keeps open). */
+  static Response readFrom(Socket socket) throws IOException {
+    return new RawHttp(socket).read();
   }
 
   void write(String text) throws IOException {
