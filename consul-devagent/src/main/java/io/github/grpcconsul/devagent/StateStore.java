@@ -70,8 +70,11 @@ final class StateStore {
   private final TreeMap<String, Long> kvTombstones = new TreeMap<>();
   private final Map<String, Set<Waiter>> waiters = new HashMap<>();
 
-  StateStore(String datacenter, String nodeName, String nodeAddress, Executor dispatcher,
-      ScheduledExecutorService timer) {
+  private final Map<String, String> extraNodeMeta;
+
+  StateStore(String datacenter, String nodeName, String nodeAddress, Map<String, String> nodeMeta,
+      Executor dispatcher, ScheduledExecutorService timer) {
+    this.extraNodeMeta = nodeMeta;
     this.datacenter = datacenter;
     this.nodeName = nodeName;
     this.nodeAddress = nodeAddress;
@@ -97,6 +100,7 @@ final class StateStore {
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put("consul-network-segment", "");
     meta.put("consul-version", CONSUL_VERSION);
+    meta.putAll(extraNodeMeta);
     long idx = allocate();
     nodes.put(nodeName, new NodeEntry(nodeId, nodeName, nodeAddress, datacenter, tagged, meta, idx, idx));
     commitIndex();
