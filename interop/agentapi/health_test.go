@@ -109,7 +109,8 @@ func TestHealthServiceBlockingQuery(t *testing.T) {
 	// same index.
 	wait := time.Second
 	start := time.Now()
-	_, meta, err = h.Service("block", "", true, &api.QueryOptions{WaitIndex: index, WaitTime: wait})
+	_, meta, err = h.Service("block", "", true, &api.QueryOptions{WaitIndex: index, WaitTime: wait,
+		Filter: `Service.Port == 8101`, Near: "_agent"})
 	must(t, err)
 	took := time.Since(start)
 	checkMeta(t, "health/service/block", meta)
@@ -133,7 +134,8 @@ func TestHealthServiceBlockingQuery(t *testing.T) {
 	})
 	go func() {
 		e, m, err := h.Service("block", "", true,
-			(&api.QueryOptions{WaitIndex: index, WaitTime: time.Minute}).WithContext(ctx))
+			(&api.QueryOptions{WaitIndex: index, WaitTime: time.Minute, Filter: `Service.Port == 8101`,
+				Near: "_agent"}).WithContext(ctx))
 		done <- result{e, m, err}
 	}()
 	// Change the service once the query has reached the agent.
