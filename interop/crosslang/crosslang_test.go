@@ -255,9 +255,9 @@ func TestJavaServersGoClients(t *testing.T) {
 		t.Logf("%s: last call to %s %s after NOT_SERVING (check interval %s)", c.name, flipped.id,
 			took.Round(time.Millisecond), checkInterval)
 		// Consul probes every interval; what follows (probe, blocking query, client update) takes milliseconds,
-		// with a second of allowance for a loaded machine.
-		if limit := checkInterval + time.Second; took > limit {
-			t.Errorf("%s still called %s %s after NOT_SERVING; expected within the check interval %s (+1s slack)",
+		// with two seconds of allowance for a loaded 2-core machine (a late probe, a slow JVM).
+		if limit := checkInterval + 2*time.Second; took > limit {
+			t.Errorf("%s still called %s %s after NOT_SERVING; expected within the check interval %s (+2s slack)",
 				c.name, flipped.id, took, checkInterval)
 		}
 		requireNoFailures(t, c, mark, "while a Java server was NOT_SERVING")
