@@ -58,5 +58,17 @@ func TestACL(t *testing.T) {
 	if len(entries) != 0 {
 		t.Errorf("the anonymous token (default policy deny) sees %d instances, expected none", len(entries))
 	}
+	_, _, err = anonymous.KV().Get("k", nil)
+	expect403("anonymous KV read (KV reads are denied, not filtered)", err, "Permission denied")
+	_, err = anonymous.Agent().Self()
+	expect403("anonymous agent self", err, "Permission denied")
+
+	// Status and datacenter lists take no ACL check in Consul, whatever the token.
+	if _, err := wrong.Status().Leader(); err != nil {
+		t.Errorf("Status().Leader() with an unknown token: %v", err)
+	}
+	if dcs, err := anonymous.Catalog().Datacenters(); err != nil || len(dcs) != 1 {
+		t.Errorf("anonymous Catalog().Datacenters(): %v %v", dcs, err)
+	}
 	must(t, root.Agent().ServiceDeregister("acl-1"))
 }

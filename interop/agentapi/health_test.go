@@ -34,6 +34,7 @@ func TestHealthServicePassingTagsFilterNear(t *testing.T) {
 	registerTTL(t, c, "web-1", "web", 8001, []string{"v1", "blue"}, map[string]string{"zone": "a"}, api.HealthPassing)
 	registerTTL(t, c, "web-2", "web", 8002, []string{"v2"}, map[string]string{"zone": "b"}, api.HealthPassing)
 	registerTTL(t, c, "web-3", "web", 8003, []string{"v1"}, map[string]string{"zone": "a"}, api.HealthCritical)
+	registerTTL(t, c, "web-4", "web", 8004, []string{"v3"}, map[string]string{"zone": "c"}, api.HealthWarning)
 	h := c.Health()
 
 	cases := []struct {
@@ -43,8 +44,8 @@ func TestHealthServicePassingTagsFilterNear(t *testing.T) {
 		opts    *api.QueryOptions
 		want    []string
 	}{
-		{"all", nil, false, nil, []string{"web-1", "web-2", "web-3"}},
-		{"passing", nil, true, nil, []string{"web-1", "web-2"}},
+		{"all", nil, false, nil, []string{"web-1", "web-2", "web-3", "web-4"}},
+		{"passing (a warning is not passing)", nil, true, nil, []string{"web-1", "web-2"}},
 		{"tag v1", []string{"v1"}, false, nil, []string{"web-1", "web-3"}},
 		{"tags v1+blue", []string{"v1", "blue"}, false, nil, []string{"web-1"}},
 		{"passing tag v1", []string{"v1"}, true, nil, []string{"web-1"}},
