@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -275,4 +276,23 @@ func TestMixedServersEveryClient(t *testing.T) {
 			t.Errorf("%s: %d calls failed, first: %s", c.name, len(failed), failed[0].Failure)
 		}
 	}
+}
+
+// TestGoServerRegistersAgainAfterAgentRestart: a restarted agent has lost every registration; the Go server's next
+// heartbeat is refused (unknown check) and it registers again, so the Java client finds it again.
+func TestGoServerRegistersAgainAfterAgentRestart(t *testing.T) {
+	agent := harness.StartAgent(t)
+	s := startGoServer(t, agent, 0)
+	agent.Proc.Stop(15 * time.Second)
+	_, port, _ := strings.Cut(agent.Addr, ":")
+	again := harness.StartAgent(t, "-http-port", port)
+	took := harness.Eventually(t, goTTL+20*time.Second, s.id+" is registered and passing in the restarted agent",
+		func() bool { return slices.Contains(passingIDs(t, again), s.id) })
+	t.Logf("%s registered again %s after the agent restarted (heartbeat every TTL/4..TTL/3 of %s)", s.id,
+		took.Round(time.Millisecond), goTTL)
+	if !strings.Contains(s.proc.Stderr(), "registering again") {
+		t.Errorf("the Go server did not say it registered again; stderr:\n%s", s.proc.Stderr())
+	}
+	java := startJavaClient(t, again)
+	awaitSpread(t, time.Time{}, []server{s}, java)
 }
