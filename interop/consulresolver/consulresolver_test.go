@@ -132,12 +132,15 @@ func TestOutageKeepsListAndRestartResetsIndex(t *testing.T) {
 	again := harness.StartAgent(t, "-http-port", port)
 	register(t, again.Addr, "z", 1009, api.HealthPassing)
 	awaitList(t, cc, "127.0.0.1:1009")
-	_, _, errs := cc.last()
-	if errs != 0 {
-		t.Errorf("the channel got %d errors during the outage; a known list must stay in place", errs)
-	}
 	cc.mu.Lock()
 	defer cc.mu.Unlock()
+	// The restarted agent may answer before z is registered: "no passing instance" is then the truth. An error for
+	// the outage itself is not: a known list must stay in place while Consul is down.
+	for _, err := range cc.errors {
+		if !strings.Contains(err.Error(), "no passing instance") {
+			t.Errorf("the channel got an error during the outage: %v", err)
+		}
+	}
 	for _, s := range cc.states {
 		if len(s) == 0 {
 			t.Errorf("the channel got an empty list during the outage: %v", cc.states)

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A Java hello client for the Go interop tests: dials the target (default {@code consul:///helloserver}) with the
  * examples' round_robin channel and calls {@code Say} one call at a time, printing a line per call in the Go
- * helloclient's format: {@code ok <reply>} or {@code failed <code> <description>}. Stops on SIGTERM.
+ * helloclient's format: {@code ok <reply>} or {@code failed <code> <description>}. Waits (up to 30 s) for a first
+ * connection before its first call. Stops on SIGTERM.
  */
 public final class InteropClientMain {
   private static final String USAGE = "usage: InteropClientMain [--target T] [--interval D] [--deadline D];"
@@ -46,6 +47,8 @@ public final class InteropClientMain {
         Thread.currentThread().interrupt();
       }
     }, "interop-client-shutdown"));
+    // Like HelloClientMain: the first call should not spend its deadline on a cold JVM's resolution and connect.
+    HelloChannels.awaitReady(channel, Duration.ofSeconds(30), false);
     HelloGrpc.HelloBlockingStub hello = HelloGrpc.newBlockingStub(channel);
     long ok = 0;
     long failed = 0;
