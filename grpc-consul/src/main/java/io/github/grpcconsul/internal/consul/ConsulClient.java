@@ -45,6 +45,8 @@ public final class ConsulClient implements AutoCloseable {
   private HttpClient httpClient; // guarded by lock; dropped on close so its selector thread can end
   private ConsulHttp http; // guarded by lock
   private boolean closed; // guarded by lock
+  private AgentProbe agentProbe; // guarded by lock; created on first use
+  private long closedAttempts; // guarded by lock: requestAttempts() once closed
 
   private final List<Thread> threads; // the executor's threads, so tests can check they are gone
   private final String httpClientName; // e.g. "jdk.internal.net.http.HttpClientImpl@1a2b(3)"
@@ -126,6 +128,52 @@ public final class ConsulClient implements AutoCloseable {
    */
   public ScheduledExecutorService scheduler() {
     return executor;
+  }
+
+  /**
+   * The probe every loop of this client waits on after a transport failure ({@link RetryWait}): one per client, so
+   * one per agent address list, shared by all its watches and registration loops. Created on first use; it sends
+   * nothing while nobody waits, and {@link #close()} closes it.
+   */
+  public AgentProbe agentProbe() {
+    synchronized (lock) {
+      if (agentProbe == null) {
+        agentProbe = new AgentProbe(this::probeOnce, executor, AgentProbe.DEFAULT_INTERVAL);
+        if (closed) {
+          agentProbe.close();
+        }
+      }
+      return agentProbe;
+    }
+  }
+
+  /**
+   * One reachability probe: {@code GET /v1/status/leader} without the token (it needs no ACL), over the same
+   * addresses, failover and TLS as every other call. Any HTTP answer counts as reachable, even an error status: the
+   * loops' own retries then meet that error and back off.
+   */
+  private CompletableFuture<?> probeOnce() {
+    ConsulHttp h;
+    synchronized (lock) {
+      h = http;
+    }
+    if (h == null) {
+      return CompletableFuture.failedFuture(new IllegalStateException("ConsulClient is closed"));
+    }
+    return h.send(new ConsulHttp.Request("GET", ConsulJson.PATH_STATUS_LEADER, "", null, AgentProbe.DEFAULT_TIMEOUT),
+        false);
+  }
+
+  /** HTTP exchanges this client started (each address tried counts once), probes included. */
+  public long requestAttempts() {
+    synchronized (lock) {
+      return http == null ? closedAttempts : http.attempts();
+    }
+  }
+
+  /** HTTP exchanges started by every client of this JVM so far: what Consul sees from this process (benchmarks). */
+  public static long requestAttemptsInJvm() {
+    return ConsulHttp.attemptsInJvm();
   }
 
   /**
@@ -271,6 +319,7 @@ public final class ConsulClient implements AutoCloseable {
   public void close() {
     HttpClient toDrop;
     ConsulHttp h;
+    AgentProbe probe;
     synchronized (lock) {
       if (closed) {
         return;
@@ -278,8 +327,13 @@ public final class ConsulClient implements AutoCloseable {
       closed = true;
       toDrop = httpClient;
       h = http;
+      probe = agentProbe;
+      closedAttempts = h.attempts();
       httpClient = null;
       http = null;
+    }
+    if (probe != null) {
+      probe.close();
     }
     h.cancelAll();
     shutdownNowIfAvailable(toDrop);

@@ -5,10 +5,12 @@ import io.github.grpcconsul.internal.consul.AsyncFailures;
 import io.github.grpcconsul.internal.consul.Backoff;
 import io.github.grpcconsul.internal.consul.CheckStatus;
 import io.github.grpcconsul.internal.consul.ConsulClient;
+import io.github.grpcconsul.internal.consul.RetryWait;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -19,7 +21,9 @@ import java.util.logging.Logger;
 
 /**
  * Keeps one service registered while the process runs: registers, beats the TTL check, notices when the agent has
- * forgotten the service (restart, lost state) and registers it again, with backoff on failures.
+ * forgotten the service (restart, lost state) and registers it again, with backoff on failures. After a transport
+ * failure (agent down or restarting) each of the three (registration, heartbeat, registration check) instead waits
+ * for the client's agent probe and retries as soon as the agent answers: see {@link #retryLater}.
  *
  * <p>Every field below the constructor's is confined to the single executor thread; the agent's answers hop back
  * onto it, so no lock is needed. Only {@link #setHealth} is called from other threads.
@@ -41,6 +45,10 @@ public final class RegistrationLoop {
   private final Backoff beatBackoff = Backoff.of(Duration.ofMillis(100), Duration.ofSeconds(10));
   private int registerFailures;
   private int beatFailures;
+  private int checkFailures;
+  private final RetryWait registerWait;
+  private final RetryWait beatWait;
+  private final RetryWait checkWait;
   private boolean stopped;
   private boolean registering;
   private boolean registered;
@@ -54,9 +62,9 @@ public final class RegistrationLoop {
   private boolean registerFailureLogged;
   private boolean beatFailureLogged;
   private boolean aclDeniedLogged;
-  private ScheduledFuture<?> registerTask;
-  private ScheduledFuture<?> beatTask;
-  private ScheduledFuture<?> checkTask;
+  private Future<?> registerTask;
+  private Future<?> beatTask;
+  private Future<?> checkTask;
 
   public RegistrationLoop(RegistrationSettings settings, ConsulClient client, ScheduledExecutorService scheduler) {
     this.settings = settings;
@@ -69,6 +77,9 @@ public final class RegistrationLoop {
         // Shut down: nothing is waiting for this answer any more.
       }
     };
+    this.registerWait = new RetryWait(client.agentProbe(), scheduler, executor);
+    this.beatWait = new RetryWait(client.agentProbe(), scheduler, executor);
+    this.checkWait = new RetryWait(client.agentProbe(), scheduler, executor);
   }
 
   /** Completes when the service is first registered; never fails (failures are retried). */
@@ -138,7 +149,9 @@ public final class RegistrationLoop {
         logger.log(Level.WARNING, "Could not register service '" + settings.serviceName() + "' (ID "
             + settings.id() + ") in Consul: " + AsyncFailures.unwrap(failure) + ". Retrying with backoff.");
       }
-      registerTask = schedule(this::register, registerBackoff.delay(++registerFailures));
+      ++registerFailures;
+      registerTask = retryLater(registerWait, failure, registerFailures, registerBackoff.delay(registerFailures),
+          this::register);
       return;
     }
     newGeneration();
@@ -233,7 +246,9 @@ public final class RegistrationLoop {
         // Retry no later than a regular beat would have happened: the TTL keeps running.
         Duration delay = beatBackoff.delay(++beatFailures);
         Duration interval = beatInterval();
-        scheduleBeat(delay.compareTo(interval) < 0 ? delay : interval);
+        cancel(beatTask);
+        beatTask = retryLater(beatWait, failure, beatFailures, delay.compareTo(interval) < 0 ? delay : interval,
+            this::beat);
       }
     }
   }
@@ -270,7 +285,12 @@ public final class RegistrationLoop {
       }
       if (failure != null) {
         logger.log(Level.FINE, "Could not ask the agent about service " + settings.id(), failure);
+        cancel(checkTask);
+        checkTask = retryLater(checkWait, failure, ++checkFailures, settings.reconcileInterval(),
+            this::checkStillKnown);
+        return;
       }
+      checkFailures = 0;
       scheduleCheck();
     }, executor);
   }
@@ -302,6 +322,19 @@ public final class RegistrationLoop {
     }
   }
 
+  /**
+   * The one place that decides how a failed call is retried: after a transport failure, as soon as the client's
+   * shared agent probe reaches the agent; otherwise (5xx, 429, ACL, ...) after {@code backoff}. See {@link RetryWait}.
+   * Null when the executor is shut down.
+   */
+  private Future<?> retryLater(RetryWait wait, Throwable failure, int failures, Duration backoff, Runnable task) {
+    try {
+      return wait.schedule(failure, failures, backoff, task);
+    } catch (RejectedExecutionException stoppedAlready) {
+      return null;
+    }
+  }
+
   private ScheduledFuture<?> schedule(Runnable task, Duration delay) {
     try {
       return scheduler.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
@@ -310,7 +343,7 @@ public final class RegistrationLoop {
     }
   }
 
-  private static void cancel(ScheduledFuture<?> task) {
+  private static void cancel(Future<?> task) {
     if (task != null) {
       task.cancel(false);
     }
