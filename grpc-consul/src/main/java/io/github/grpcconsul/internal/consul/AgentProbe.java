@@ -90,18 +90,23 @@ public final class AgentProbe implements AutoCloseable {
   public CompletableFuture<Void> awaitReachable() {
     CompletableFuture<Void> f = new CompletableFuture<>();
     boolean rejected = false;
+    List<Waiter> dropped = List.of();
     synchronized (lock) {
       if (closed) {
         rejected = true;
       } else {
         waiters.add(new Waiter(f, started));
-        if (timer == null && inFlight == null) {
-          // The first waiter of an outage: probe at once (a restart may already be over).
-          rejected = !scheduleProbe(0);
+        if (timer == null && inFlight == null && !scheduleProbe(0)) {
+          // The first waiter of an outage probes at once (a restart may already be over), unless the scheduler is
+          // shut down: then nothing can ever release it.
+          dropped = new ArrayList<>(waiters);
+          waiters.clear();
+          rejected = true;
         }
       }
     }
     if (rejected) {
+      dropped.forEach(w -> w.future.cancel(false));
       f.cancel(false);
       return f;
     }
