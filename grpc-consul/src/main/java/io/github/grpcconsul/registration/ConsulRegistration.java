@@ -285,6 +285,13 @@ public final class ConsulRegistration implements AutoCloseable {
     return settings;
   }
 
+  /** For tests in this package: the registration's own client (null before start), to watch its agent probe. */
+  ConsulClient clientForTest() {
+    synchronized (lock) {
+      return client;
+    }
+  }
+
   /** For tests in this package: whether the agent currently holds our registration, as far as we know. */
   boolean isRegisteredForTest() {
     RegistrationLoop loop;
