@@ -56,6 +56,10 @@ public final class AgentProbe implements AutoCloseable {
   private ScheduledFuture<?> timer; // guarded by lock
   private CompletableFuture<?> inFlight; // guarded by lock
   private long started; // guarded by lock: probes started so far
+  /** A chain of probes exists: scheduled, being sent or in flight. At most one at a time. */
+  private boolean active; // guarded by lock
+  /** Bumped when a chain starts, so a stale step of an ended chain (racing with a new one) does nothing. */
+  private long chain; // guarded by lock
   private boolean closed; // guarded by lock
 
   /**
@@ -96,7 +100,7 @@ public final class AgentProbe implements AutoCloseable {
         rejected = true;
       } else {
         waiters.add(new Waiter(f, started));
-        if (timer == null && inFlight == null && !scheduleProbe(0)) {
+        if (!active && !startChain()) {
           // The first waiter of an outage probes at once (a restart may already be over), unless the scheduler is
           // shut down: then nothing can ever release it.
           dropped = new ArrayList<>(waiters);
@@ -128,7 +132,7 @@ public final class AgentProbe implements AutoCloseable {
   /** Whether a probe is scheduled or in flight (tests: nothing may be left when nobody waits). */
   public boolean isActive() {
     synchronized (lock) {
-      return timer != null || inFlight != null;
+      return active;
     }
   }
 
@@ -148,6 +152,7 @@ public final class AgentProbe implements AutoCloseable {
         return;
       }
       closed = true;
+      active = false;
       dropped = new ArrayList<>(waiters);
       waiters.clear();
       t = timer;
@@ -165,6 +170,7 @@ public final class AgentProbe implements AutoCloseable {
     synchronized (lock) {
       waiters.removeIf(w -> w.future == f);
       if (waiters.isEmpty()) {
+        active = false;
         t = timer;
         p = inFlight;
         timer = null;
@@ -174,23 +180,39 @@ public final class AgentProbe implements AutoCloseable {
     cancel(t, p);
   }
 
-  /** Under the lock. Returns false when the scheduler is shut down (the client is closing). */
-  private boolean scheduleProbe(long delayNanos) {
+  /** Under the lock: a new chain whose first probe goes out at once. False when the scheduler is shut down. */
+  private boolean startChain() {
+    chain++;
+    active = true;
+    return scheduleProbe(0, chain);
+  }
+
+  /** Under the lock. Returns false (and ends the chain) when the scheduler is shut down (the client is closing). */
+  private boolean scheduleProbe(long delayNanos, long id) {
     try {
-      timer = scheduler.schedule(this::sendProbe, delayNanos, TimeUnit.NANOSECONDS);
+      timer = scheduler.schedule(() -> sendProbe(id), delayNanos, TimeUnit.NANOSECONDS);
       return true;
     } catch (RejectedExecutionException e) {
       logger.log(Level.FINE, "scheduler shut down, agent probe stops", e);
       timer = null;
+      active = false;
       return false;
     }
   }
 
-  private void sendProbe() {
+  private boolean isCurrent(long id) {
+    return active && chain == id && !closed;
+  }
+
+  private void sendProbe(long id) {
     long seq;
     synchronized (lock) {
+      if (!isCurrent(id)) {
+        return;
+      }
       timer = null;
-      if (closed || waiters.isEmpty()) {
+      if (waiters.isEmpty()) {
+        active = false;
         return;
       }
       seq = ++started;
@@ -202,27 +224,32 @@ public final class AgentProbe implements AutoCloseable {
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }
+    boolean abort = false;
     synchronized (lock) {
-      if (closed || waiters.isEmpty()) {
-        f.cancel(true);
-        return;
+      if (!isCurrent(id) || waiters.isEmpty()) {
+        if (isCurrent(id)) {
+          active = false;
+        }
+        abort = true;
+      } else {
+        inFlight = f;
       }
-      inFlight = f;
+    }
+    if (abort) {
+      f.cancel(true);
+      return;
     }
     CompletableFuture<?> mine = f;
-    f.whenComplete((ignored, error) -> onProbeDone(mine, seq, error));
+    f.whenComplete((ignored, error) -> onProbeDone(mine, id, seq, error));
   }
 
-  private void onProbeDone(CompletableFuture<?> f, long seq, Throwable error) {
+  private void onProbeDone(CompletableFuture<?> f, long id, long seq, Throwable error) {
     List<CompletableFuture<Void>> released = new ArrayList<>();
     synchronized (lock) {
-      if (inFlight != f) {
+      if (!isCurrent(id) || inFlight != f) {
         return; // cancelled: nobody waits any more, or closed
       }
       inFlight = null;
-      if (closed) {
-        return;
-      }
       if (error == null) {
         for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
           Waiter w = it.next();
@@ -232,9 +259,11 @@ public final class AgentProbe implements AutoCloseable {
           }
         }
       }
-      if (!waiters.isEmpty()) {
+      if (waiters.isEmpty()) {
+        active = false;
+      } else {
         // Waiters that joined during a successful probe get a fresh one at once; otherwise wait the interval.
-        scheduleProbe(error == null ? 0 : intervalNanos);
+        scheduleProbe(error == null ? 0 : intervalNanos, id);
       }
     }
     if (error != null) {

@@ -107,6 +107,30 @@ class AgentProbeTest {
   }
 
   @Test
+  void waiterJoiningWhileAProbeIsBeingSent_doesNotStartASecondChain() {
+    List<CompletableFuture<Object>> sent = new ArrayList<>();
+    AgentProbe[] self = new AgentProbe[1];
+    self[0] = new AgentProbe(() -> {
+      if (sent.isEmpty()) {
+        self[0].awaitReachable(); // another loop's request fails right now, on another thread
+      }
+      CompletableFuture<Object> f = new CompletableFuture<>();
+      sent.add(f);
+      return f;
+    }, scheduler, Duration.ofMillis(250));
+    self[0].awaitReachable();
+    for (int i = 0; i < 4; i++) {
+      scheduler.runDue();
+      sent.get(sent.size() - 1).completeExceptionally(new IOException("Connection refused"));
+      scheduler.runDue();
+      assertThat(scheduler.pendingDelaysMillis()).hasSize(1);
+      scheduler.advance(250, TimeUnit.MILLISECONDS);
+    }
+    assertThat(sent).hasSize(5);
+    assertThat(self[0].waiting()).isEqualTo(2);
+  }
+
+  @Test
   void lastWaiterCancelled_abortsTheProbe_andLeavesNoTimer() {
     CompletableFuture<Void> a = probe.awaitReachable();
     CompletableFuture<Void> b = probe.awaitReachable();
