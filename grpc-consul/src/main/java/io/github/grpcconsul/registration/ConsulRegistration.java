@@ -470,8 +470,11 @@ public final class ConsulRegistration implements AutoCloseable {
     }
 
     /**
-     * How often the agent is asked whether it still knows this registration ({@code GET /v1/agent/service/:id}), to
-     * register again after an agent restart even when no heartbeat would notice; default 2 s.
+     * The shortest pause between two checks that the agent still knows this registration; default 2 s. Each check
+     * is a {@code GET /v1/agent/service/:id} the agent holds (Consul's hash-based blocking, up to 5 min), so a
+     * deregistration behind our back or an agent restart is noticed at once and the service registered again; the
+     * pause applies only when a check comes back sooner than it (the registration's content changed, or an agent
+     * that does not block), so checks never come more often than this.
      */
     public Builder registrationCheckInterval(Duration interval) {
       this.registrationCheckInterval = Objects.requireNonNull(interval, "registrationCheckInterval");

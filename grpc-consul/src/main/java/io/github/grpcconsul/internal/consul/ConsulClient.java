@@ -254,6 +254,34 @@ public final class ConsulClient implements AutoCloseable {
         });
   }
 
+  /**
+   * {@code GET /v1/agent/service/:id?hash=…&wait=…} (Consul's hash-based blocking): the content hash of the agent's
+   * registration of {@code serviceId}, empty when the agent does not know the ID. With a non-empty {@code hash} the
+   * agent holds the request until the registration's hash differs from it, the service is removed (then 404, i.e.
+   * empty) or {@code wait} has passed (then the same hash). A null or empty {@code hash} answers at once. An agent
+   * that goes away breaks the held request at once, which is how a registration notices an agent restart.
+   */
+  public CompletableFuture<Optional<String>> agentServiceHash(String serviceId, String hash, Duration wait) {
+    ConsulHttp.Query query = new ConsulHttp.Query();
+    Duration timeout = config.requestTimeout();
+    if (hash != null && !hash.isEmpty()) {
+      Objects.requireNonNull(wait, "wait");
+      query.add(ConsulJson.Q_HASH, hash);
+      query.add(ConsulJson.Q_WAIT, GoDuration.formatWait(wait));
+      timeout = blockingTimeout(wait);
+    }
+    String path = ConsulJson.PATH_AGENT_SERVICE + ConsulHttp.segment(requireId(serviceId, "serviceId"));
+    return map(send(new ConsulHttp.Request("GET", path, query.toString(), null, timeout)), resp -> {
+      if (resp.statusCode() == 404) {
+        return Optional.empty();
+      }
+      if (resp.statusCode() != 200) {
+        throw error(resp);
+      }
+      return Optional.of(resp.headers().firstValue(ConsulJson.HEADER_CONTENT_HASH).orElse(""));
+    });
+  }
+
   /** {@code PUT /v1/agent/service/maintenance/:id?enable=…&reason=…}. */
   public CompletableFuture<Void> serviceMaintenance(String serviceId, boolean enable, String reason) {
     ConsulHttp.Query query = new ConsulHttp.Query().add(ConsulJson.Q_ENABLE, Boolean.toString(enable));

@@ -67,10 +67,12 @@ final class ConsulJson {
   static final String HEADER_INDEX = "X-Consul-Index";
   static final String HEADER_KNOWN_LEADER = "X-Consul-KnownLeader";
   static final String HEADER_LAST_CONTACT = "X-Consul-LastContact";
+  static final String HEADER_CONTENT_HASH = "X-Consul-ContentHash";
 
   // Query parameters
   static final String Q_INDEX = "index";
   static final String Q_WAIT = "wait";
+  static final String Q_HASH = "hash";
   static final String Q_DC = "dc";
   static final String Q_TAG = "tag";
   static final String Q_PASSING = "passing";

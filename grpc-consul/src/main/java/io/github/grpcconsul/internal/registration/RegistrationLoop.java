@@ -30,6 +30,8 @@ import java.util.logging.Logger;
  */
 public final class RegistrationLoop {
   private static final Logger logger = Logger.getLogger(ConsulRegistration.class.getName());
+  /** How long the agent may hold one registration check (Consul's default blocking wait). */
+  static final Duration CHECK_WAIT = Duration.ofMinutes(5);
 
   private final RegistrationSettings settings;
   private final ConsulClient client;
@@ -46,6 +48,8 @@ public final class RegistrationLoop {
   private int registerFailures;
   private int beatFailures;
   private int checkFailures;
+  /** The agent's content hash of our registration, from the last check; null: the next check answers at once. */
+  private String checkHash;
   private final RetryWait registerWait;
   private final RetryWait beatWait;
   private final RetryWait checkWait;
@@ -172,7 +176,10 @@ public final class RegistrationLoop {
         scheduleBeat(beatInterval());
       }
     }
-    scheduleCheck();
+    // Park the registration check at once, so an agent restart from now on is noticed at once.
+    checkHash = null;
+    cancel(checkTask);
+    checkStillKnown();
   }
 
   /** At most every TTL/3, jittered down by up to a quarter so many instances do not beat in step. */
@@ -258,23 +265,35 @@ public final class RegistrationLoop {
     checkTask = schedule(this::checkStillKnown, settings.reconcileInterval());
   }
 
-  /** Covers what heartbeats cannot: instances with only a gRPC check, and an agent that lost us between beats. */
+  /**
+   * Covers what heartbeats cannot: instances with only a gRPC check, and an agent that lost us between beats. The
+   * check is a hash-blocking {@code GET /v1/agent/service/:id} the agent holds for up to {@link #CHECK_WAIT}: a
+   * deregistration behind our back answers it at once (404), and an agent that stops or restarts breaks it at once
+   * (a transport failure: the retry waits for the agent probe, then finds the service gone and registers again).
+   * While it is held, the registration costs the agent no requests. Answers that come back sooner than the
+   * registration-check interval (the content changed, or an agent that does not block) are followed by the next
+   * check only after that interval, so this never polls faster than the old fixed-interval check did.
+   */
   private void checkStillKnown() {
     checkTask = null;
     if (stopped || !registered) {
       return;
     }
     int gen = generation;
-    CompletableFuture<Optional<?>> call;
+    String hash = checkHash;
+    long startedAt = System.nanoTime();
+    CompletableFuture<Optional<String>> call;
     try {
-      call = client.agentService(settings.id()).thenApply(o -> o);
+      call = client.agentServiceHash(settings.id(), hash, CHECK_WAIT);
     } catch (RuntimeException e) {
       call = CompletableFuture.failedFuture(e);
     }
+    checkTask = call; // cancelled with the other timers by stop() and lost()
     call.whenCompleteAsync((found, failure) -> {
       if (stopped || gen != generation) {
         return;
       }
+      checkTask = null;
       if (failure == null && found.isEmpty()) {
         lost("GET /v1/agent/service/" + settings.id() + " found nothing");
         return;
@@ -285,13 +304,20 @@ public final class RegistrationLoop {
       }
       if (failure != null) {
         logger.log(Level.FINE, "Could not ask the agent about service " + settings.id(), failure);
-        cancel(checkTask);
+        checkHash = null; // the next check answers at once, whatever the agent (perhaps a new one) holds
         checkTask = retryLater(checkWait, failure, ++checkFailures, settings.reconcileInterval(),
             this::checkStillKnown);
         return;
       }
       checkFailures = 0;
-      scheduleCheck();
+      String current = found.get();
+      checkHash = current;
+      boolean heldLong = System.nanoTime() - startedAt >= settings.reconcileInterval().toNanos();
+      if (!current.isEmpty() && (hash == null || heldLong)) {
+        checkStillKnown(); // park again at once: first hash just learnt, or the wait ran out
+      } else {
+        scheduleCheck();
+      }
     }, executor);
   }
 
