@@ -16,7 +16,8 @@ import java.util.Set;
  * watches (50 services) in one JVM: requests per second this JVM sends while the agent is down (counted at the
  * client's HTTP layer, {@link ConsulClient#requestAttemptsInJvm()}: every exchange started, probes included, each
  * address tried counting once), and the time from the agent accepting connections again (state lost) to every watch
- * delivering the instance re-registered right after it came back.
+ * delivering the instance re-registered right after it came back. Watches do not linger here (a lingering watch on
+ * the previous configuration's agent, which is gone, would add its own client's probe to the count).
  *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar
  * io.github.grpcconsul.benchmarks.registration.AgentOutageCost [outageSeconds=10] [trials=3]}
@@ -31,6 +32,8 @@ public final class AgentOutageCost {
     int outageSeconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
     int trials = args.length > 1 ? Integer.parseInt(args[1]) : 3;
     QUIET.setLevel(java.util.logging.Level.SEVERE);
+    // No lingering watch of the previous configuration (its agent is gone) may add its own probe to the count.
+    System.setProperty("io.github.grpcconsul.resolver.watchLinger", "0s");
     HttpClient http = HttpClient.newHttpClient();
     for (int watches : new int[] {1, 50}) {
       List<Double> rates = new ArrayList<>();
