@@ -149,8 +149,8 @@ public final class ConsulClient implements AutoCloseable {
 
   /**
    * One reachability probe: {@code GET /v1/status/leader} without the token (it needs no ACL), over the same
-   * addresses, failover and TLS as every other call. Any HTTP answer counts as reachable, even an error status: the
-   * loops' own retries then meet that error and back off.
+   * addresses, failover and TLS as every other call. Any HTTP answer counts as reachable, even an error status, and
+   * so does a TLS failure: the loops' own retries then meet that error and back off.
    */
   private CompletableFuture<?> probeOnce() {
     ConsulHttp h;
@@ -160,8 +160,22 @@ public final class ConsulClient implements AutoCloseable {
     if (h == null) {
       return CompletableFuture.failedFuture(new IllegalStateException("ConsulClient is closed"));
     }
-    return h.send(new ConsulHttp.Request("GET", ConsulJson.PATH_STATUS_LEADER, "", null, AgentProbe.DEFAULT_TIMEOUT),
-        false);
+    CompletableFuture<HttpResponse<byte[]>> sent = h.send(new ConsulHttp.Request("GET",
+        ConsulJson.PATH_STATUS_LEADER, "", null, AgentProbe.DEFAULT_TIMEOUT), false);
+    // A TLS failure means something answers there: release the loops, whose own requests then fail the same way and
+    // back off, rather than probe a live agent with handshakes forever.
+    CompletableFuture<Void> reached = sent.handle((resp, error) -> {
+      if (error == null || ConsulUnreachableException.isTlsFailure(error)) {
+        return null;
+      }
+      throw new java.util.concurrent.CompletionException(AsyncFailures.unwrap(error));
+    });
+    reached.whenComplete((r, e) -> {
+      if (reached.isCancelled()) {
+        sent.cancel(true);
+      }
+    });
+    return reached;
   }
 
   /** HTTP exchanges this client started (each address tried counts once), probes included. */

@@ -161,4 +161,35 @@ class AgentOutageTest {
     await().atMost(Duration.ofSeconds(10))
         .until(() -> client.threadsForTest().stream().noneMatch(Thread::isAlive));
   }
+
+  @Test
+  void tlsFailure_isNoOutage_theWatchBacksOff_andTheProbeCountsTheAgentAsThere() throws Exception {
+    // https:// to the plain-HTTP dev agent: every handshake fails with an SSLException.
+    try (ConsulClient tls = ConsulClient.create(
+        ConsulConfig.newBuilder().address("https://" + agent.httpAddress()).build())) {
+      List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+      HealthQuery q = HealthQuery.of("web");
+      BlockingQuery<List<HealthEntry>> query = BlockingQuery.<List<HealthEntry>>newBuilder(
+          (index, wait) -> tls.healthService(q, index, wait), new BlockingQuery.Listener<>() {
+            @Override
+            public void onResult(List<HealthEntry> value, QueryResult<List<HealthEntry>> result) {}
+
+            @Override
+            public void onError(Throwable error, int consecutiveFailures) {
+              errors.add(error);
+            }
+          }, tls.scheduler())
+          .backoff(Duration.ofMillis(100), Duration.ofSeconds(5), 0.2)
+          .agentProbe(tls.agentProbe())
+          .build();
+      queries.add(query);
+      query.start();
+      await().atMost(Duration.ofSeconds(30)).until(() -> errors.size() >= 3);
+      assertThat(ConsulUnreachableException.isTransportFailure(errors.get(0))).isFalse();
+      assertThat(tls.agentProbe().probesSent()).isZero();
+      // A loop that waits for the probe (after a refused connection, say) is released by the failed handshake.
+      tls.agentProbe().awaitReachable().get(20, TimeUnit.SECONDS);
+      await().atMost(Duration.ofSeconds(10)).until(() -> !tls.agentProbe().isActive());
+    }
+  }
 }

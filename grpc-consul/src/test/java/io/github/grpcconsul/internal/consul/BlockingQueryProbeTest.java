@@ -179,4 +179,15 @@ class BlockingQueryProbeTest {
     assertThat(scheduler.pendingDelaysMillis()).containsExactly(100L);
     assertThat(probes).isEmpty();
   }
+
+  @Test
+  void tlsFailure_isNotATransportFailure_backsOff() {
+    BlockingQuery<String> q = query();
+    q.start();
+    scheduler.runDue();
+    lastRequest(new ConsulUnreachableException("cannot reach Consul at https://localhost:8501: PKIX path building"
+        + " failed", new javax.net.ssl.SSLHandshakeException("PKIX path building failed")));
+    assertThat(scheduler.pendingDelaysMillis()).containsExactly(100L);
+    assertThat(probes).isEmpty();
+  }
 }
