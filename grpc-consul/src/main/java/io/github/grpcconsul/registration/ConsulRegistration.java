@@ -468,6 +468,13 @@ public final class ConsulRegistration implements AutoCloseable {
     return settings;
   }
 
+  /** For tests in this package: the registration's own client (null before start), to watch its agent probe. */
+  ConsulClient clientForTest() {
+    synchronized (lock) {
+      return client;
+    }
+  }
+
   /** For tests in this package: whether the agent currently holds our registration, as far as we know. */
   boolean isRegisteredForTest() {
     RegistrationLoop loop;
@@ -646,8 +653,11 @@ public final class ConsulRegistration implements AutoCloseable {
     }
 
     /**
-     * How often the agent is asked whether it still knows this registration ({@code GET /v1/agent/service/:id}), to
-     * register again after an agent restart even when no heartbeat would notice; default 2 s.
+     * The shortest pause between two checks that the agent still knows this registration; default 2 s. Each check
+     * is a {@code GET /v1/agent/service/:id} the agent holds (Consul's hash-based blocking, up to 5 min), so a
+     * deregistration behind our back or an agent restart is noticed at once and the service registered again; the
+     * pause applies only when a check comes back sooner than it (the registration's content changed, or an agent
+     * that does not block), so checks never come more often than this.
      */
     public Builder registrationCheckInterval(Duration interval) {
       this.registrationCheckInterval = Objects.requireNonNull(interval, "registrationCheckInterval");

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
@@ -26,7 +26,10 @@ import java.util.logging.Logger;
  *       answers at once, so a restarted agent is noticed without waiting out a blocking query on the old index.
  *   <li>A token bucket limits how often requests start (default: burst 5, then one every 200 ms, i.e. 5/s), so a
  *       churning service cannot make the client hammer Consul.
- *   <li>Errors back off exponentially with ±20 % jitter (default 100 ms doubling to 30 s), reset by a success.
+ *   <li>Errors back off exponentially with ±20 % jitter (default 100 ms doubling to 5 s), reset by a success.
+ *       With an {@link AgentProbe} (see {@link Builder#agentProbe}), a transport failure (agent down, restarting,
+ *       unreachable) instead waits for the probe and retries as soon as the agent answers; {@link RetryWait} makes
+ *       that decision.
  *   <li>{@link #cancel()} aborts the in-flight request at once (the HTTP exchange is cancelled, its connection
  *       closed) and stops all timers; no listener call starts after it returns.
  * </ul>
@@ -74,6 +77,7 @@ public final class BlockingQuery<T> {
   private final Duration wait;
   private final TokenBucket bucket;
   private final Backoff backoff;
+  private final RetryWait retryWait; // used under lock
 
   private final Object lock = new Object();
   private boolean started; // guarded by lock
@@ -82,7 +86,7 @@ public final class BlockingQuery<T> {
   private long lastIndex; // guarded by lock
   private long nextIndex; // guarded by lock
   private int failures; // guarded by lock
-  private ScheduledFuture<?> timer; // guarded by lock
+  private Future<?> timer; // guarded by lock: a scheduled run, or a retry waiting for the agent probe
   private CompletableFuture<QueryResult<T>> inFlight; // guarded by lock
 
   private BlockingQuery(Builder<T> b) {
@@ -92,6 +96,7 @@ public final class BlockingQuery<T> {
     this.wait = b.wait;
     this.bucket = new TokenBucket(b.burst, b.refill, b.clock);
     this.backoff = new Backoff(b.backoffInitial, b.backoffMax, b.jitter, b.random);
+    this.retryWait = new RetryWait(b.agentProbe, b.scheduler, b.scheduler);
   }
 
   public static <T> Builder<T> newBuilder(Fetcher<T> fetcher, Listener<T> listener,
@@ -115,7 +120,7 @@ public final class BlockingQuery<T> {
 
   /** Stops the loop and aborts the in-flight request. Idempotent. */
   public void cancel() {
-    ScheduledFuture<?> t;
+    Future<?> t;
     CompletableFuture<QueryResult<T>> f;
     synchronized (lock) {
       if (cancelled) {
@@ -160,6 +165,16 @@ public final class BlockingQuery<T> {
       timer = scheduler.schedule(this::run, delayNanos, TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       // The scheduler is shut down (its client closed): the loop ends with it.
+      logger.log(Level.FINE, "scheduler shut down, blocking query stops", e);
+      cancelled = true;
+    }
+  }
+
+  /** Under the lock: the retry after a failed request, on the backoff or on the agent probe ({@link RetryWait}). */
+  private void scheduleRetry(Throwable cause, long backoffNanos) {
+    try {
+      timer = retryWait.schedule(cause, failures, Duration.ofNanos(backoffNanos), this::run);
+    } catch (RejectedExecutionException e) {
       logger.log(Level.FINE, "scheduler shut down, blocking query stops", e);
       cancelled = true;
     }
@@ -220,7 +235,7 @@ public final class BlockingQuery<T> {
           }
         }
         if (!cancelled) {
-          schedule(delay);
+          scheduleRetry(cause, delay);
         }
         return;
       }
@@ -264,6 +279,7 @@ public final class BlockingQuery<T> {
     private double jitter = DEFAULT_JITTER;
     private LongSupplier clock = System::nanoTime;
     private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
+    private AgentProbe agentProbe;
 
     private Builder(Fetcher<T> fetcher, Listener<T> listener, ScheduledExecutorService scheduler) {
       this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
@@ -298,6 +314,16 @@ public final class BlockingQuery<T> {
       this.backoffInitial = initial;
       this.backoffMax = max;
       this.jitter = jitter;
+      return this;
+    }
+
+    /**
+     * The client's shared {@link AgentProbe} ({@link ConsulClient#agentProbe()}): after a transport failure the loop
+     * retries as soon as the probe reaches the agent, instead of after the backoff. Without one (the default) every
+     * failure waits for the backoff.
+     */
+    public Builder<T> agentProbe(AgentProbe probe) {
+      this.agentProbe = Objects.requireNonNull(probe, "probe");
       return this;
     }
 

@@ -45,6 +45,8 @@ public final class ConsulClient implements AutoCloseable {
   private HttpClient httpClient; // guarded by lock; dropped on close so its selector thread can end
   private ConsulHttp http; // guarded by lock
   private boolean closed; // guarded by lock
+  private AgentProbe agentProbe; // guarded by lock; created on first use
+  private long closedAttempts; // guarded by lock: requestAttempts() once closed
 
   private final List<Thread> threads; // the executor's threads, so tests can check they are gone
   private final String httpClientName; // e.g. "jdk.internal.net.http.HttpClientImpl@1a2b(3)"
@@ -129,6 +131,66 @@ public final class ConsulClient implements AutoCloseable {
   }
 
   /**
+   * The probe every loop of this client waits on after a transport failure ({@link RetryWait}): one per client, so
+   * one per agent address list, shared by all its watches and registration loops. Created on first use; it sends
+   * nothing while nobody waits, and {@link #close()} closes it.
+   */
+  public AgentProbe agentProbe() {
+    synchronized (lock) {
+      if (agentProbe == null) {
+        agentProbe = new AgentProbe(this::probeOnce, executor, AgentProbe.DEFAULT_INTERVAL);
+        if (closed) {
+          agentProbe.close();
+        }
+      }
+      return agentProbe;
+    }
+  }
+
+  /**
+   * One reachability probe: {@code GET /v1/status/leader} without the token (it needs no ACL), over the same
+   * addresses, failover and TLS as every other call. Any HTTP answer counts as reachable, even an error status, and
+   * so does a TLS failure: the loops' own retries then meet that error and back off.
+   */
+  private CompletableFuture<?> probeOnce() {
+    ConsulHttp h;
+    synchronized (lock) {
+      h = http;
+    }
+    if (h == null) {
+      return CompletableFuture.failedFuture(new IllegalStateException("ConsulClient is closed"));
+    }
+    CompletableFuture<HttpResponse<byte[]>> sent = h.send(new ConsulHttp.Request("GET",
+        ConsulJson.PATH_STATUS_LEADER, "", null, AgentProbe.DEFAULT_TIMEOUT), false);
+    // A TLS failure means something answers there: release the loops, whose own requests then fail the same way and
+    // back off, rather than probe a live agent with handshakes forever.
+    CompletableFuture<Void> reached = sent.handle((resp, error) -> {
+      if (error == null || ConsulUnreachableException.isTlsFailure(error)) {
+        return null;
+      }
+      throw new java.util.concurrent.CompletionException(AsyncFailures.unwrap(error));
+    });
+    reached.whenComplete((r, e) -> {
+      if (reached.isCancelled()) {
+        sent.cancel(true);
+      }
+    });
+    return reached;
+  }
+
+  /** HTTP exchanges this client started (each address tried counts once), probes included. */
+  public long requestAttempts() {
+    synchronized (lock) {
+      return http == null ? closedAttempts : http.attempts();
+    }
+  }
+
+  /** HTTP exchanges started by every client of this JVM so far: what Consul sees from this process (benchmarks). */
+  public static long requestAttemptsInJvm() {
+    return ConsulHttp.attemptsInJvm();
+  }
+
+  /**
    * {@code GET /v1/health/service/:name}. Blocks on the server (up to {@code wait}, plus Consul's jitter) when
    * {@code index > 0}; the request times out after {@code wait * 17/16 + 5 s}.
    */
@@ -206,6 +268,34 @@ public final class ConsulClient implements AutoCloseable {
         });
   }
 
+  /**
+   * {@code GET /v1/agent/service/:id?hash=…&wait=…} (Consul's hash-based blocking): the content hash of the agent's
+   * registration of {@code serviceId}, empty when the agent does not know the ID. With a non-empty {@code hash} the
+   * agent holds the request until the registration's hash differs from it, the service is removed (then 404, i.e.
+   * empty) or {@code wait} has passed (then the same hash). A null or empty {@code hash} answers at once. An agent
+   * that goes away breaks the held request at once, which is how a registration notices an agent restart.
+   */
+  public CompletableFuture<Optional<String>> agentServiceHash(String serviceId, String hash, Duration wait) {
+    ConsulHttp.Query query = new ConsulHttp.Query();
+    Duration timeout = config.requestTimeout();
+    if (hash != null && !hash.isEmpty()) {
+      Objects.requireNonNull(wait, "wait");
+      query.add(ConsulJson.Q_HASH, hash);
+      query.add(ConsulJson.Q_WAIT, GoDuration.formatWait(wait));
+      timeout = blockingTimeout(wait);
+    }
+    String path = ConsulJson.PATH_AGENT_SERVICE + ConsulHttp.segment(requireId(serviceId, "serviceId"));
+    return map(send(new ConsulHttp.Request("GET", path, query.toString(), null, timeout)), resp -> {
+      if (resp.statusCode() == 404) {
+        return Optional.empty();
+      }
+      if (resp.statusCode() != 200) {
+        throw error(resp);
+      }
+      return Optional.of(resp.headers().firstValue(ConsulJson.HEADER_CONTENT_HASH).orElse(""));
+    });
+  }
+
   /** {@code PUT /v1/agent/service/maintenance/:id?enable=…&reason=…}. */
   public CompletableFuture<Void> serviceMaintenance(String serviceId, boolean enable, String reason) {
     ConsulHttp.Query query = new ConsulHttp.Query().add(ConsulJson.Q_ENABLE, Boolean.toString(enable));
@@ -271,6 +361,7 @@ public final class ConsulClient implements AutoCloseable {
   public void close() {
     HttpClient toDrop;
     ConsulHttp h;
+    AgentProbe probe;
     synchronized (lock) {
       if (closed) {
         return;
@@ -278,8 +369,13 @@ public final class ConsulClient implements AutoCloseable {
       closed = true;
       toDrop = httpClient;
       h = http;
+      probe = agentProbe;
+      closedAttempts = h.attempts();
       httpClient = null;
       http = null;
+    }
+    if (probe != null) {
+      probe.close();
     }
     h.cancelAll();
     shutdownNowIfAvailable(toDrop);

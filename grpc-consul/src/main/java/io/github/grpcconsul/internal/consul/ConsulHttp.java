@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -32,6 +33,10 @@ final class ConsulHttp {
   private final boolean forceTls;
   private final AtomicInteger preferred = new AtomicInteger();
   private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
+  /** Every HTTP exchange started (each address tried counts), probes included. */
+  private final LongAdder attempts = new LongAdder();
+  /** The same, over every client in the JVM (what an agent sees from this process; for the benchmarks). */
+  private static final LongAdder ATTEMPTS_IN_JVM = new LongAdder();
 
   ConsulHttp(ConsulConfig config, HttpClient http) {
     this.config = config;
@@ -48,13 +53,23 @@ final class ConsulHttp {
   }
 
   CompletableFuture<HttpResponse<byte[]>> send(Request req) {
+    return send(req, true);
+  }
+
+  /**
+   * Sends {@code req}; without the ACL token when {@code withToken} is false (for endpoints that need none, such as
+   * {@code /v1/status/leader}, so the token travels no more often than it must).
+   */
+  CompletableFuture<HttpResponse<byte[]>> send(Request req, boolean withToken) {
     CompletableFuture<HttpResponse<byte[]>> result = new CompletableFuture<>();
-    String token;
-    try {
-      token = ConfigAccess.token(config).get();
-    } catch (IOException | RuntimeException e) {
-      result.completeExceptionally(e);
-      return result;
+    String token = "";
+    if (withToken) {
+      try {
+        token = ConfigAccess.token(config).get();
+      } catch (IOException | RuntimeException e) {
+        result.completeExceptionally(e);
+        return result;
+      }
     }
     AtomicReference<CompletableFuture<?>> current = new AtomicReference<>();
     inFlight.add(result);
@@ -86,6 +101,8 @@ final class ConsulHttp {
       b.header("Content-Type", "application/json");
     }
     CompletableFuture<HttpResponse<byte[]>> f;
+    attempts.increment();
+    ATTEMPTS_IN_JVM.increment();
     try {
       f = http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (RuntimeException e) {
@@ -111,7 +128,7 @@ final class ConsulHttp {
         result.completeExceptionally(cause);
         return;
       }
-      IOException io = new IOException("cannot reach Consul at " + address + " (" + req.method() + " " + req.path()
+      IOException io = new ConsulUnreachableException("cannot reach Consul at " + address + " (" + req.method() + " " + req.path()
           + "): " + cause, cause);
       if (previous != null) {
         io.addSuppressed(previous);
@@ -134,6 +151,14 @@ final class ConsulHttp {
 
   int preferredIndex() {
     return preferred.get();
+  }
+
+  long attempts() {
+    return attempts.sum();
+  }
+
+  static long attemptsInJvm() {
+    return ATTEMPTS_IN_JVM.sum();
   }
 
   int inFlightCount() {

@@ -67,10 +67,12 @@ final class ConsulJson {
   static final String HEADER_INDEX = "X-Consul-Index";
   static final String HEADER_KNOWN_LEADER = "X-Consul-KnownLeader";
   static final String HEADER_LAST_CONTACT = "X-Consul-LastContact";
+  static final String HEADER_CONTENT_HASH = "X-Consul-ContentHash";
 
   // Query parameters
   static final String Q_INDEX = "index";
   static final String Q_WAIT = "wait";
+  static final String Q_HASH = "hash";
   static final String Q_DC = "dc";
   static final String Q_TAG = "tag";
   static final String Q_PASSING = "passing";
@@ -92,6 +94,7 @@ final class ConsulJson {
   static final String PATH_AGENT_SERVICE = "/v1/agent/service/";
   static final String PATH_MAINTENANCE = "/v1/agent/service/maintenance/";
   static final String PATH_AGENT_SELF = "/v1/agent/self";
+  static final String PATH_STATUS_LEADER = "/v1/status/leader";
   static final String PATH_KV = "/v1/kv/";
 
   // Consul's error texts that we interpret (ACL ones: acl/errors.go; the TTL one: the agent's check update)

@@ -6,10 +6,12 @@ import io.github.grpcconsul.internal.consul.AsyncFailures;
 import io.github.grpcconsul.internal.consul.Backoff;
 import io.github.grpcconsul.internal.consul.CheckStatus;
 import io.github.grpcconsul.internal.consul.ConsulClient;
+import io.github.grpcconsul.internal.consul.RetryWait;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -20,7 +22,9 @@ import java.util.logging.Logger;
 
 /**
  * Keeps one service registered while the process runs: registers, beats the TTL check, notices when the agent has
- * forgotten the service (restart, lost state) and registers it again, with backoff on failures.
+ * forgotten the service (restart, lost state) and registers it again, with backoff on failures. After a transport
+ * failure (agent down or restarting) each of the three (registration, heartbeat, registration check) instead waits
+ * for the client's agent probe and retries as soon as the agent answers: see {@link #retryLater}.
  *
  * <p>Threading: every field below the constructor's is confined to the registration's single executor thread; the
  * agent's answers hop back onto it, so no lock is needed. {@link #setHealth} may be called from any thread and only
@@ -29,6 +33,8 @@ import java.util.logging.Logger;
  */
 public final class RegistrationLoop {
   private static final Logger logger = Logger.getLogger(ConsulRegistration.class.getName());
+  /** How long the agent may hold one registration check (Consul's default blocking wait). */
+  static final Duration CHECK_WAIT = Duration.ofMinutes(5);
 
   private final RegistrationSettings settings;
   private final ConsulClient client;
@@ -45,6 +51,12 @@ public final class RegistrationLoop {
   private final Backoff beatBackoff = Backoff.of(Duration.ofMillis(100), Duration.ofSeconds(10));
   private int registerFailures;
   private int beatFailures;
+  private int checkFailures;
+  /** The agent's content hash of our registration, from the last check; null: the next check answers at once. */
+  private String checkHash;
+  private final RetryWait registerWait;
+  private final RetryWait beatWait;
+  private final RetryWait checkWait;
   private boolean stopped;
   private boolean registering;
   private boolean registered;
@@ -58,9 +70,9 @@ public final class RegistrationLoop {
   private boolean registerFailureLogged;
   private boolean beatFailureLogged;
   private boolean aclDeniedLogged;
-  private ScheduledFuture<?> registerTask;
-  private ScheduledFuture<?> beatTask;
-  private ScheduledFuture<?> checkTask;
+  private Future<?> registerTask;
+  private Future<?> beatTask;
+  private Future<?> checkTask;
 
   public RegistrationLoop(RegistrationSettings settings, ConsulClient client, ScheduledExecutorService scheduler,
       StatusSink statusSink) {
@@ -75,6 +87,9 @@ public final class RegistrationLoop {
         // Shut down: nothing is waiting for this answer any more.
       }
     };
+    this.registerWait = new RetryWait(client.agentProbe(), scheduler, executor);
+    this.beatWait = new RetryWait(client.agentProbe(), scheduler, executor);
+    this.checkWait = new RetryWait(client.agentProbe(), scheduler, executor);
   }
 
   /** Completes when the service is first registered; never fails (failures are retried). */
@@ -146,7 +161,9 @@ public final class RegistrationLoop {
       }
       statusSink.update(State.RETRYING, AsyncFailures.unwrap(failure),
           "retrying: " + ConsulFailures.describe(failure));
-      registerTask = schedule(this::register, registerBackoff.delay(++registerFailures));
+      ++registerFailures;
+      registerTask = retryLater(registerWait, failure, registerFailures, registerBackoff.delay(registerFailures),
+          this::register);
       return;
     }
     newGeneration();
@@ -169,7 +186,10 @@ public final class RegistrationLoop {
         scheduleBeat(beatInterval());
       }
     }
-    scheduleCheck();
+    // Park the registration check at once, so an agent restart from now on is noticed at once.
+    checkHash = null;
+    cancel(checkTask);
+    checkStillKnown();
   }
 
   /** At most every TTL/3, jittered down by up to a quarter so many instances do not beat in step. */
@@ -243,7 +263,9 @@ public final class RegistrationLoop {
         // Retry no later than a regular beat would have happened: the TTL keeps running.
         Duration delay = beatBackoff.delay(++beatFailures);
         Duration interval = beatInterval();
-        scheduleBeat(delay.compareTo(interval) < 0 ? delay : interval);
+        cancel(beatTask);
+        beatTask = retryLater(beatWait, failure, beatFailures, delay.compareTo(interval) < 0 ? delay : interval,
+            this::beat);
       }
     }
   }
@@ -253,23 +275,35 @@ public final class RegistrationLoop {
     checkTask = schedule(this::checkStillKnown, settings.reconcileInterval());
   }
 
-  /** Covers what heartbeats cannot: instances with only a gRPC check, and an agent that lost us between beats. */
+  /**
+   * Covers what heartbeats cannot: instances with only a gRPC check, and an agent that lost us between beats. The
+   * check is a hash-blocking {@code GET /v1/agent/service/:id} the agent holds for up to {@link #CHECK_WAIT}: a
+   * deregistration behind our back answers it at once (404), and an agent that stops or restarts breaks it at once
+   * (a transport failure: the retry waits for the agent probe, then finds the service gone and registers again).
+   * While it is held, the registration costs the agent no requests. Answers that come back sooner than the
+   * registration-check interval (the content changed, or an agent that does not block) are followed by the next
+   * check only after that interval, so this never polls faster than the old fixed-interval check did.
+   */
   private void checkStillKnown() {
     checkTask = null;
     if (stopped || !registered) {
       return;
     }
     int gen = generation;
-    CompletableFuture<Optional<?>> call;
+    String hash = checkHash;
+    long startedAt = System.nanoTime();
+    CompletableFuture<Optional<String>> call;
     try {
-      call = client.agentService(settings.id()).thenApply(o -> o);
+      call = client.agentServiceHash(settings.id(), hash, CHECK_WAIT);
     } catch (RuntimeException e) {
       call = CompletableFuture.failedFuture(e);
     }
+    checkTask = call; // cancelled with the other timers by stop() and lost()
     call.whenCompleteAsync((found, failure) -> {
       if (stopped || gen != generation) {
         return;
       }
+      checkTask = null;
       if (failure == null && found.isEmpty()) {
         lost("GET /v1/agent/service/" + settings.id() + " found nothing");
         return;
@@ -280,8 +314,20 @@ public final class RegistrationLoop {
       }
       if (failure != null) {
         logger.log(Level.FINE, "Could not ask the agent about service " + settings.id(), failure);
+        checkHash = null; // the next check answers at once, whatever the agent (perhaps a new one) holds
+        checkTask = retryLater(checkWait, failure, ++checkFailures, settings.reconcileInterval(),
+            this::checkStillKnown);
+        return;
       }
-      scheduleCheck();
+      checkFailures = 0;
+      String current = found.get();
+      checkHash = current;
+      boolean heldLong = System.nanoTime() - startedAt >= settings.reconcileInterval().toNanos();
+      if (!current.isEmpty() && (hash == null || heldLong)) {
+        checkStillKnown(); // park again at once: first hash just learnt, or the wait ran out
+      } else {
+        scheduleCheck();
+      }
     }, executor);
   }
 
@@ -314,6 +360,19 @@ public final class RegistrationLoop {
     }
   }
 
+  /**
+   * The one place that decides how a failed call is retried: after a transport failure, as soon as the client's
+   * shared agent probe reaches the agent; otherwise (5xx, 429, ACL, ...) after {@code backoff}. See {@link RetryWait}.
+   * Null when the executor is shut down.
+   */
+  private Future<?> retryLater(RetryWait wait, Throwable failure, int failures, Duration backoff, Runnable task) {
+    try {
+      return wait.schedule(failure, failures, backoff, task);
+    } catch (RejectedExecutionException stoppedAlready) {
+      return null;
+    }
+  }
+
   private ScheduledFuture<?> schedule(Runnable task, Duration delay) {
     try {
       return scheduler.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
@@ -322,7 +381,7 @@ public final class RegistrationLoop {
     }
   }
 
-  private static void cancel(ScheduledFuture<?> task) {
+  private static void cancel(Future<?> task) {
     if (task != null) {
       task.cancel(false);
     }

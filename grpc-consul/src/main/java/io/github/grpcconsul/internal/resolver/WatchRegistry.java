@@ -172,6 +172,7 @@ public final class WatchRegistry {
             },
             consul.scheduler())
         .wait(key.wait)
+        .agentProbe(consul.agentProbe()) // one probe per client: shared by every watch on that agent
         .build();
     WatchRef ref = new WatchRef(watch, blockingQuery, client);
     blockingQuery.start();
