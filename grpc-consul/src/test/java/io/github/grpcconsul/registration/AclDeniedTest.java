@@ -20,9 +20,9 @@ class AclDeniedTest {
           .consul(consul).ttlCheck(Duration.ofSeconds(5)).drainTime(Duration.ZERO).build();
       registration.start();
       try {
-        await().atMost(Duration.ofSeconds(5)).until(() -> !log.messages(Level.SEVERE).isEmpty());
+        await().atMost(Duration.ofSeconds(30)).until(() -> !log.messages(Level.SEVERE).isEmpty());
         // Retried with backoff (from 200 ms), still one message for the whole streak.
-        await().atMost(Duration.ofSeconds(5)).until(() -> agent.requestCount("/v1/agent/service/register") >= 3);
+        await().atMost(Duration.ofSeconds(30)).until(() -> agent.requestCount("/v1/agent/service/register") >= 3);
         assertThat(log.messages(Level.SEVERE)).hasSize(1);
         String message = log.messages(Level.SEVERE).get(0);
         assertThat(message).contains("service:write").contains("\"billing\"").contains("403")
@@ -45,7 +45,7 @@ class AclDeniedTest {
           .consul(consul).drainTime(Duration.ZERO).build();
       registration.start();
       try {
-        await().atMost(Duration.ofSeconds(5)).until(() -> !log.messages(Level.SEVERE).isEmpty());
+        await().atMost(Duration.ofSeconds(30)).until(() -> !log.messages(Level.SEVERE).isEmpty());
         assertThat(log.messages(Level.SEVERE).get(0))
             .contains("lacks service:write on \"billing\"")
             .contains("service \"billing\" { policy = \"write\" }")
