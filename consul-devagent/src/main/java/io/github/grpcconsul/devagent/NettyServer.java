@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -52,6 +53,11 @@ final class NettyServer {
     int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads,
         new DefaultThreadFactory(NamedThreads.PREFIX + THREAD_ROLE, true), NioIoHandler.newFactory());
+    // Start every event-loop thread now, so the agent's thread count is fixed from the start (tests check that
+    // connections add none).
+    for (EventExecutor loop : group) {
+      loop.execute(() -> { });
+    }
     ChannelGroup connections = new DefaultChannelGroup(group.next());
     long timeoutNanos = requestTimeout.toNanos();
     HttpDecoderConfig decoder = new HttpDecoderConfig()

@@ -17,6 +17,7 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
   private ChannelHandlerContext ctx;
   private ScheduledFuture<?> timer;
   private boolean partial;
+  private long startedNanos;
 
   RequestDeadline(long timeoutNanos) {
     this.timeoutNanos = timeoutNanos;
@@ -31,7 +32,12 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (!partial) {
       partial = true;
-      timer = ctx.executor().schedule(this::expire, timeoutNanos, TimeUnit.NANOSECONDS);
+      startedNanos = System.nanoTime();
+      if (timer == null) {
+        // One timer per connection and timeout period, not one per request: a keep-alive connection sending many
+        // quick requests re-arms it only when it fires.
+        timer = ctx.executor().schedule(this::expire, timeoutNanos, TimeUnit.NANOSECONDS);
+      }
     }
     ctx.fireChannelRead(msg);
   }
@@ -39,23 +45,30 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
   /** The request being read is complete (or failed); called on the event loop. */
   void requestDone() {
     partial = false;
-    if (timer != null) {
-      timer.cancel(false);
-      timer = null;
-    }
   }
 
   private void expire() {
-    if (partial) {
-      logger.fine(() -> "closing " + ctx.channel().remoteAddress() + ": request not complete after "
-          + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
-      ctx.close();
+    timer = null;
+    if (!partial || !ctx.channel().isActive()) {
+      return;
     }
+    long left = startedNanos + timeoutNanos - System.nanoTime();
+    if (left > 0) {
+      timer = ctx.executor().schedule(this::expire, left, TimeUnit.NANOSECONDS);
+      return;
+    }
+    logger.fine(() -> "closing " + ctx.channel().remoteAddress() + ": request not complete after "
+        + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+    ctx.close();
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    requestDone();
+    partial = false;
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
     ctx.fireChannelInactive();
   }
 }

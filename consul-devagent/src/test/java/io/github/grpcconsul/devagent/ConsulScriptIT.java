@@ -27,10 +27,21 @@ import org.junit.jupiter.api.io.TempDir;
 class ConsulScriptIT {
   private static final Path SCRIPT = Path.of("bin", "consul").toAbsolutePath();
   private static final String TOKEN = "root-secret";
+  /** The JVM running the tests, so the script does not depend on PATH. */
+  private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+  private static ProcessBuilder consul(String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(SCRIPT.toString());
+    command.addAll(List.of(args));
+    ProcessBuilder b = new ProcessBuilder(command);
+    b.environment().put("JAVA", JAVA);
+    return b;
+  }
 
   @Test
   void versionNamesTheConsulVersionFollowed() throws Exception {
-    Process p = new ProcessBuilder(SCRIPT.toString(), "version").redirectErrorStream(true).start();
+    Process p = consul("version").redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(out).isZero();
@@ -62,7 +73,7 @@ class ConsulScriptIT {
           ]
         }
         """.formatted(TOKEN));
-    Process p = new ProcessBuilder(SCRIPT.toString(), "agent", "-dev", "-config-file", config.toString(),
+    Process p = consul("agent", "-dev", "-config-file", config.toString(),
         "-ui", "-client", "127.0.0.1").redirectError(ProcessBuilder.Redirect.INHERIT).start();
     try {
       BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));

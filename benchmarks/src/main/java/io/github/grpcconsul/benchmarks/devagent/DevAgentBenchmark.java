@@ -85,10 +85,12 @@ public final class DevAgentBenchmark {
       for (int clients : new int[] {1, 4}) {
         double registrations = writes.registrations("reg" + clients, 3000, clients);
         double registrationCpu = writes.lastCpuMicrosPerOp;
+        Percentiles registrationLatency = writes.lastLatency;
         double updates = writes.ttlUpdates("reg" + clients, 3000, 6000, clients);
-        System.out.printf("[writes] %d client(s): %.0f registrations/s (%.0f us CPU each), "
-                + "%.0f TTL updates/s (%.0f us CPU each)%n",
-            clients, registrations, registrationCpu, updates, writes.lastCpuMicrosPerOp);
+        System.out.printf("[writes] %d client(s): %.0f registrations/s (%.0f us CPU each; latency p50 %.2f ms, "
+                + "p99 %.2f ms), %.0f TTL updates/s (%.0f us CPU each)%n",
+            clients, registrations, registrationCpu, registrationLatency.p(50), registrationLatency.p(99), updates,
+            writes.lastCpuMicrosPerOp);
       }
     }
   }

@@ -34,10 +34,13 @@ final class WriteScenario {
 
   /** Process CPU (agent and client) per operation in the last measurement, in microseconds. */
   double lastCpuMicrosPerOp;
+  /** Latency of each request of the last measurement (request sent to response read). */
+  Percentiles lastLatency;
 
   private double perSecond(int count, int clients, IntConsumer operation) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(clients);
     try {
+      long[] latencies = new long[count];
       long cpuStart = FanOutScenario.processCpuNanos();
       long start = System.nanoTime();
       List<Future<?>> futures = new ArrayList<>();
@@ -45,7 +48,9 @@ final class WriteScenario {
         int client = c;
         futures.add(pool.submit(() -> {
           for (int i = client; i < count; i += clients) {
+            long t0 = System.nanoTime();
             operation.accept(i);
+            latencies[i] = System.nanoTime() - t0;
           }
         }));
       }
@@ -54,6 +59,7 @@ final class WriteScenario {
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       lastCpuMicrosPerOp = (FanOutScenario.processCpuNanos() - cpuStart) / 1e3 / count;
+      lastLatency = new Percentiles(latencies);
       return count / seconds;
     } finally {
       pool.shutdownNow();
