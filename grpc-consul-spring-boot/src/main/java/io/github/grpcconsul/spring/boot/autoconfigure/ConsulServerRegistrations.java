@@ -89,7 +89,7 @@ public final class ConsulServerRegistrations implements SmartLifecycle, Applicat
         started.add(entry);
       }
       running = true;
-      if (healthSource != null && !entries.isEmpty()) {
+      if (!entries.isEmpty()) {
         healthSync = new ScheduledThreadPoolExecutor(1, r -> {
           Thread t = new Thread(r, "grpc-consul-spring-health-" + threadCount.incrementAndGet());
           t.setDaemon(true);

@@ -51,8 +51,12 @@ public final class GrpcConsulRegistrationAutoConfiguration {
       throw new InvalidConsulPropertyException(GrpcConsulProperties.PREFIX + ".registration.health-interval",
           interval, "must be longer than zero", "a positive duration, e.g. 2s", null);
     }
-    GrpcServerHealth health = serverHealth.getIfAvailable();
-    ConsulServerRegistrations.HealthSource source = health == null ? null : consulServiceName -> {
+    // Looked up on first use: GrpcServerHealth needs the health registry, which needs this bean's indicator.
+    ConsulServerRegistrations.HealthSource source = consulServiceName -> {
+      GrpcServerHealth health = serverHealth.getIfAvailable();
+      if (health == null) {
+        return null;
+      }
       Map<String, ServingStatus> statuses = new HashMap<>();
       health.update(statuses::put);
       ServingStatus own = statuses.get(consulServiceName);
