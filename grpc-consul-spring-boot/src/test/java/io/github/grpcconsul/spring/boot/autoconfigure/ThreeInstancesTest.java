@@ -182,4 +182,44 @@ class ThreeInstancesTest {
     contexts.remove(a);
     assertThat(agent.services().has("a")).isFalse();
   }
+
+  @Test
+  void healthContributorIsUnknownWhileConsulRefusesThenUpThenOutOfServiceAfterClose() {
+    consul.agent().faults().forPath("/v1/agent/service/register").respond(503, "boom");
+    ConfigurableApplicationContext a = server("a");
+    ConsulRegistrationHealthIndicator indicator = a.getBean(ConsulRegistrationHealthIndicator.class);
+    // Start-up does not wait for Consul, and a Consul outage is not the application's failure: UNKNOWN, not DOWN.
+    assertThat(indicator.health().getStatus()).isEqualTo(Status.UNKNOWN);
+    assertThat(indicator.health().getDetails()).containsEntry("state", "REGISTERING");
+    await().atMost(Duration.ofSeconds(30))
+        .until(() -> consul.agent().requestCount("/v1/agent/service/register") >= 2);
+    assertThat(indicator.health().getStatus()).isEqualTo(Status.UNKNOWN);
+
+    consul.agent().faults().clear();
+    await().atMost(Duration.ofSeconds(30)).until(() -> indicator.health().getStatus().equals(Status.UP));
+    assertThat(indicator.health().getDetails()).containsEntry("state", "REGISTERED");
+
+    a.close();
+    contexts.remove(a);
+    assertThat(indicator.health().getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+    assertThat(indicator.health().getDetails()).containsEntry("state", "STOPPED");
+  }
+
+  @Test
+  void aPolicyTheUserChoseWins() {
+    AgentView agent = new AgentView(consul.agent().httpAddress());
+    server("a");
+    server("b");
+    server("c");
+    await().atMost(Duration.ofSeconds(30)).until(() -> agent.passing("echo3").size() == 3);
+    ConfigurableApplicationContext c = ClientApp.client(consul.agent().httpAddress(), "consul:///echo3",
+        "spring.grpc.client.channel.echo.default.load-balancing-policy=pick_first");
+    contexts.add(c);
+    SimpleServiceGrpc.SimpleServiceBlockingStub stub = c.getBean(SimpleServiceGrpc.SimpleServiceBlockingStub.class);
+    Map<String, Integer> counts = new ConcurrentHashMap<>();
+    for (int i = 0; i < 30; i++) {
+      counts.merge(call(stub), 1, Integer::sum);
+    }
+    assertThat(counts).hasSize(1);
+  }
 }
