@@ -67,7 +67,7 @@ public final class GrpcConsulRegistrationAutoConfiguration {
 
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(HealthIndicator.class)
-  @ConditionalOnEnabledHealthIndicator("consulRegistration")
+  @ConditionalOnEnabledHealthIndicator("consulregistration")
   static class HealthContributorConfiguration {
     @Bean
     HealthIndicator consulRegistrationHealthIndicator(ConsulServerRegistrations registrations) {
