@@ -1,5 +1,8 @@
 package io.github.grpcconsul.consul;
 
+import io.github.grpcconsul.internal.consul.ConfigAccess;
+import io.github.grpcconsul.internal.consul.ConsulAddress;
+import io.github.grpcconsul.internal.consul.TokenSource;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +21,30 @@ import java.util.function.Supplier;
  * share connections and watches. {@link #toString()} never shows the token.
  */
 public final class ConsulConfig {
+  static {
+    ConfigAccess.install(new ConfigAccess.Accessor() {
+      @Override
+      public List<ConsulAddress> addresses(ConsulConfig config) {
+        return config.addresses;
+      }
+
+      @Override
+      public TokenSource token(ConsulConfig config) {
+        return config.token;
+      }
+
+      @Override
+      public boolean usesTls(ConsulConfig config) {
+        return config.usesTls();
+      }
+
+      @Override
+      public ConsulConfig fromEnvironment(Map<String, String> env) {
+        return ConsulConfig.fromEnvironment(env);
+      }
+    });
+  }
+
   static final String ENV_ADDR = "CONSUL_HTTP_ADDR";
   static final String ENV_TOKEN = "CONSUL_HTTP_TOKEN";
   static final String ENV_TOKEN_FILE = "CONSUL_HTTP_TOKEN_FILE";
@@ -160,10 +187,6 @@ public final class ConsulConfig {
     return b;
   }
 
-  List<ConsulAddress> addressList() {
-    return addresses;
-  }
-
   /** The agent addresses in failover order, as {@code [scheme://]host:port}. */
   public List<String> addresses() {
     List<String> out = new ArrayList<>();
@@ -171,17 +194,12 @@ public final class ConsulConfig {
     return out;
   }
 
-  TokenSource tokenSource() {
-    return token;
-  }
-
   /** Whether HTTPS is forced for addresses without an explicit scheme ({@code CONSUL_HTTP_SSL}). */
   public boolean tls() {
     return tls;
   }
 
-  /** Whether any address is reached over HTTPS. */
-  boolean usesTls() {
+  private boolean usesTls() {
     return tls || addresses.stream().anyMatch(a -> "https".equals(a.explicitScheme()));
   }
 

@@ -1,7 +1,11 @@
 package io.github.grpcconsul.registration;
 
-import io.github.grpcconsul.consul.CheckStatus;
-import io.github.grpcconsul.consul.ConsulClient;
+import io.github.grpcconsul.internal.registration.AddressDetector;
+import io.github.grpcconsul.internal.registration.GracefulShutdown;
+import io.github.grpcconsul.internal.registration.RegistrationLoop;
+import io.github.grpcconsul.internal.registration.RegistrationSettings;
+import io.github.grpcconsul.internal.consul.CheckStatus;
+import io.github.grpcconsul.internal.consul.ConsulClient;
 import io.github.grpcconsul.consul.ConsulConfig;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;

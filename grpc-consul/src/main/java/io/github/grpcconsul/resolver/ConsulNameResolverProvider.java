@@ -1,7 +1,7 @@
 package io.github.grpcconsul.resolver;
 
+import io.github.grpcconsul.internal.resolver.ResolverProviderCore;
 import io.github.grpcconsul.consul.ConsulConfig;
-import io.github.grpcconsul.consul.HealthQuery;
 import io.grpc.NameResolver;
 import io.grpc.NameResolverProvider;
 import java.net.InetSocketAddress;
@@ -9,8 +9,6 @@ import java.net.SocketAddress;
 import java.net.URI;
 import java.util.Collection;
 import java.util.List;
-import java.util.Objects;
-import java.util.function.Supplier;
 
 /**
  * The {@code consul://} name resolver: {@code consul://[agent-host[:port]]/service-name[?query]} resolves to the
@@ -30,120 +28,49 @@ import java.util.function.Supplier;
  */
 public final class ConsulNameResolverProvider extends NameResolverProvider {
 
-  private final Supplier<ConsulConfig> baseConfig;
-  private final WatchRegistry registry;
+  private final ResolverProviderCore core;
 
   /** The provider {@code ServiceLoader} creates: the agent configuration comes from the environment. */
   public ConsulNameResolverProvider() {
-    this(new Memoized(ConsulConfig::fromEnvironment), WatchRegistry.shared());
+    this.core = new ResolverProviderCore();
   }
 
   /**
    * A provider that talks to the agent {@code config} describes (a target's authority still replaces the address).
    * Channels resolved through the same provider instance share watches.
+   *
+   * @throws NullPointerException when {@code config} is null
    */
   public ConsulNameResolverProvider(ConsulConfig config) {
-    this(new Memoized(() -> Objects.requireNonNull(config, "config")), WatchRegistry.shared());
+    this.core = new ResolverProviderCore(config);
   }
 
-  ConsulNameResolverProvider(ConsulConfig config, WatchRegistry registry) {
-    this(new Memoized(() -> config), registry);
-  }
-
-  private ConsulNameResolverProvider(Supplier<ConsulConfig> baseConfig, WatchRegistry registry) {
-    this.baseConfig = baseConfig;
-    this.registry = registry;
-  }
-
+  /** Returns null for any scheme but {@code consul}; a malformed consul target throws IllegalArgumentException. */
   @Override
   public NameResolver newNameResolver(URI targetUri, NameResolver.Args args) {
-    if (!ConsulTarget.SCHEME.equalsIgnoreCase(targetUri.getScheme())) {
-      return null;
-    }
-    ConsulTarget target = ConsulTarget.parse(targetUri);
-    HealthQuery query = toHealthQuery(target);
-    WatchRegistry.ClientKey clientKey = new WatchRegistry.ClientKey(baseConfig, target.agentAddress());
-    Supplier<ConsulConfig> config = () -> configFor(target);
-    String description = "service \"" + target.service() + "\""
-        + (target.datacenter() != null ? " in datacenter \"" + target.datacenter() + "\"" : "")
-        + " at " + (target.agentAddress() != null ? target.agentAddress() : "the configured agent");
-    return new ConsulNameResolver(target, args.getSynchronizationContext(), args.getOffloadExecutor(),
-        onState -> registry.subscribe(clientKey, config, query, target.waitTime(), description, onState));
+    return core.newNameResolver(targetUri, args);
   }
 
+  /** {@code consul}. */
   @Override
   public String getDefaultScheme() {
-    return ConsulTarget.SCHEME;
+    return core.getDefaultScheme();
   }
 
   @Override
   protected boolean isAvailable() {
-    return true;
+    return core.isAvailable();
   }
 
   /** 5, grpc's usual priority; only the {@code consul} scheme is claimed, so nothing else is displaced. */
   @Override
   protected int priority() {
-    return 5;
+    return core.priority();
   }
 
+  /** {@link InetSocketAddress}. */
   @Override
   public Collection<Class<? extends SocketAddress>> getProducedSocketAddressTypes() {
-    return List.of(InetSocketAddress.class);
-  }
-
-  private ConsulConfig configFor(ConsulTarget target) {
-    ConsulConfig base = baseConfig.get();
-    if (target.agentAddress() == null) {
-      return base;
-    }
-    // CONSUL_HTTP_ADDR=https://... asks for TLS through its scheme: the replacing address keeps it.
-    boolean https = !base.tls() && base.addresses().stream().anyMatch(a -> a.startsWith("https://"));
-    return base.toBuilder().address((https ? "https://" : "") + target.agentAddress()).build();
-  }
-
-  static HealthQuery toHealthQuery(ConsulTarget target) {
-    HealthQuery.Builder b = HealthQuery.newBuilder(target.service())
-        .passingOnly(target.queryPassingOnly())
-        .tags(target.tags())
-        .consistency(HealthQuery.Consistency.valueOf(target.consistency().name()));
-    for (String keyColonValue : target.nodeMeta()) {
-      b.nodeMeta(keyColonValue);
-    }
-    if (target.datacenter() != null) {
-      b.datacenter(target.datacenter());
-    }
-    if (target.near() != null) {
-      b.near(target.near());
-    }
-    if (target.filter() != null) {
-      b.filter(target.filter());
-    }
-    return b.build();
-  }
-
-  /** Reads the environment once, on first use, off the channel's thread (token files are read then). */
-  private static final class Memoized implements Supplier<ConsulConfig> {
-    private final Supplier<ConsulConfig> delegate;
-    private volatile ConsulConfig value;
-
-    Memoized(Supplier<ConsulConfig> delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public ConsulConfig get() {
-      ConsulConfig v = value;
-      if (v == null) {
-        synchronized (this) {
-          v = value;
-          if (v == null) {
-            v = delegate.get();
-            value = v;
-          }
-        }
-      }
-      return v;
-    }
+    return core.getProducedSocketAddressTypes();
   }
 }

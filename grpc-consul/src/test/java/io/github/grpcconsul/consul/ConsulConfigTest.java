@@ -1,5 +1,6 @@
 package io.github.grpcconsul.consul;
 
+import io.github.grpcconsul.internal.consul.ConfigAccess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,24 +17,24 @@ class ConsulConfigTest {
   void defaults_localAgentPlainHttpNoToken() throws Exception {
     ConsulConfig cfg = ConsulConfig.fromEnvironment(Map.of());
     assertThat(cfg.addresses()).containsExactly("127.0.0.1:8500");
-    assertThat(cfg.tokenSource().get()).isEmpty();
-    assertThat(cfg.usesTls()).isFalse();
+    assertThat(ConfigAccess.token(cfg).get()).isEmpty();
+    assertThat(ConfigAccess.usesTls(cfg)).isFalse();
     assertThat(cfg.tlsVerify()).isTrue();
     assertThat(cfg).isEqualTo(ConsulConfig.newBuilder().build());
   }
 
   @Test
   void address_forms() {
-    assertThat(env("CONSUL_HTTP_ADDR", "consul.local:8501").addressList().get(0).baseUri(false))
+    assertThat(ConfigAccess.addresses(env("CONSUL_HTTP_ADDR", "consul.local:8501")).get(0).baseUri(false))
         .hasToString("http://consul.local:8501");
-    assertThat(env("CONSUL_HTTP_ADDR", "https://consul.local:8501").addressList().get(0).baseUri(false))
+    assertThat(ConfigAccess.addresses(env("CONSUL_HTTP_ADDR", "https://consul.local:8501")).get(0).baseUri(false))
         .hasToString("https://consul.local:8501");
-    assertThat(env("CONSUL_HTTP_ADDR", "http://10.0.0.1:8500/").addressList().get(0).baseUri(false))
+    assertThat(ConfigAccess.addresses(env("CONSUL_HTTP_ADDR", "http://10.0.0.1:8500/")).get(0).baseUri(false))
         .hasToString("http://10.0.0.1:8500");
-    assertThat(env("CONSUL_HTTP_ADDR", "[::1]:8500").addressList().get(0).baseUri(false))
+    assertThat(ConfigAccess.addresses(env("CONSUL_HTTP_ADDR", "[::1]:8500")).get(0).baseUri(false))
         .hasToString("http://[::1]:8500");
-    assertThat(env("CONSUL_HTTP_ADDR", "consul.local").addressList().get(0).port()).isEqualTo(8500);
-    assertThat(env("CONSUL_HTTP_ADDR", "https://consul.local:8501").usesTls()).isTrue();
+    assertThat(ConfigAccess.addresses(env("CONSUL_HTTP_ADDR", "consul.local")).get(0).port()).isEqualTo(8500);
+    assertThat(ConfigAccess.usesTls(env("CONSUL_HTTP_ADDR", "https://consul.local:8501"))).isTrue();
   }
 
   @Test
@@ -62,8 +63,8 @@ class ConsulConfigTest {
   void ssl_forcesHttps_evenOverHttpScheme_likeConsul() {
     ConsulConfig cfg = ConsulConfig.fromEnvironment(Map.of("CONSUL_HTTP_ADDR", "http://h:8501", "CONSUL_HTTP_SSL",
         "true"));
-    assertThat(cfg.addressList().get(0).baseUri(cfg.tls())).hasToString("https://h:8501");
-    assertThat(env("CONSUL_HTTP_SSL", "0").usesTls()).isFalse();
+    assertThat(ConfigAccess.addresses(cfg).get(0).baseUri(cfg.tls())).hasToString("https://h:8501");
+    assertThat(ConfigAccess.usesTls(env("CONSUL_HTTP_SSL", "0"))).isFalse();
     assertThatThrownBy(() -> env("CONSUL_HTTP_SSL", "yes"))
         .hasMessage("CONSUL_HTTP_SSL \"yes\" is not a boolean: use true or false");
   }
@@ -88,16 +89,16 @@ class ConsulConfigTest {
 
   @Test
   void token_fromValue_andFileWins_andFileReReadWhenChanged() throws Exception {
-    assertThat(env("CONSUL_HTTP_TOKEN", " secret ").tokenSource().get()).isEqualTo("secret");
+    assertThat(ConfigAccess.token(env("CONSUL_HTTP_TOKEN", " secret ")).get()).isEqualTo("secret");
     Path file = dir.resolve("token");
     Files.writeString(file, "from-file\n");
     ConsulConfig cfg = ConsulConfig.fromEnvironment(Map.of("CONSUL_HTTP_TOKEN", "value",
         "CONSUL_HTTP_TOKEN_FILE", file.toString()));
-    assertThat(cfg.tokenSource().get()).isEqualTo("from-file");
+    assertThat(ConfigAccess.token(cfg).get()).isEqualTo("from-file");
     Files.writeString(file, "rotated-token\n");
-    assertThat(cfg.tokenSource().get()).isEqualTo("rotated-token");
+    assertThat(ConfigAccess.token(cfg).get()).isEqualTo("rotated-token");
     Files.delete(file);
-    assertThatThrownBy(() -> cfg.tokenSource().get())
+    assertThatThrownBy(() -> ConfigAccess.token(cfg).get())
         .hasMessageContaining("token file \"" + file + "\"").hasMessageContaining("CONSUL_HTTP_TOKEN_FILE");
   }
 
@@ -107,9 +108,9 @@ class ConsulConfigTest {
     String[] rotating = {"t1"};
     ConsulConfig cfg = env.toBuilder().address("b:2").tokenSupplier(() -> rotating[0]).build();
     assertThat(cfg.addresses()).containsExactly("b:2");
-    assertThat(cfg.tokenSource().get()).isEqualTo("t1");
+    assertThat(ConfigAccess.token(cfg).get()).isEqualTo("t1");
     rotating[0] = "t2";
-    assertThat(cfg.tokenSource().get()).isEqualTo("t2");
+    assertThat(ConfigAccess.token(cfg).get()).isEqualTo("t2");
   }
 
   @Test

@@ -1,5 +1,7 @@
 package io.github.grpcconsul.registration;
 
+import io.github.grpcconsul.internal.registration.AddressDetector;
+import io.github.grpcconsul.internal.registration.RegistrationSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,10 +1,10 @@
 package io.github.grpcconsul.benchmarks.resolver;
 
-import io.github.grpcconsul.consul.CheckDefinition;
-import io.github.grpcconsul.consul.CheckStatus;
-import io.github.grpcconsul.consul.ConsulClient;
+import io.github.grpcconsul.internal.consul.CheckDefinition;
+import io.github.grpcconsul.internal.consul.CheckStatus;
+import io.github.grpcconsul.internal.consul.ConsulClient;
 import io.github.grpcconsul.consul.ConsulConfig;
-import io.github.grpcconsul.consul.ServiceDefinition;
+import io.github.grpcconsul.internal.consul.ServiceDefinition;
 import io.github.grpcconsul.devagent.DevAgent;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;

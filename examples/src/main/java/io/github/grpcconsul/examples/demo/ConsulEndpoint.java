@@ -1,8 +1,8 @@
 package io.github.grpcconsul.examples.demo;
 
-import io.github.grpcconsul.consul.ConsulClient;
+import io.github.grpcconsul.internal.consul.ConsulClient;
 import io.github.grpcconsul.consul.ConsulConfig;
-import io.github.grpcconsul.consul.ConsulException;
+import io.github.grpcconsul.internal.consul.ConsulException;
 import io.github.grpcconsul.devagent.DevAgent;
 import java.io.IOException;
 import java.time.Duration;

@@ -1,10 +1,10 @@
 package io.github.grpcconsul.examples.demo;
 
-import io.github.grpcconsul.consul.CheckStatus;
-import io.github.grpcconsul.consul.ConsulClient;
-import io.github.grpcconsul.consul.HealthEntry;
-import io.github.grpcconsul.consul.HealthQuery;
-import io.github.grpcconsul.consul.QueryResult;
+import io.github.grpcconsul.internal.consul.CheckStatus;
+import io.github.grpcconsul.internal.consul.ConsulClient;
+import io.github.grpcconsul.internal.consul.HealthEntry;
+import io.github.grpcconsul.internal.consul.HealthQuery;
+import io.github.grpcconsul.internal.consul.QueryResult;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

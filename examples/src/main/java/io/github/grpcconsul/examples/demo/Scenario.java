@@ -1,6 +1,6 @@
 package io.github.grpcconsul.examples.demo;
 
-import io.github.grpcconsul.consul.ConsulClient;
+import io.github.grpcconsul.internal.consul.ConsulClient;
 import io.github.grpcconsul.examples.hello.HelloServer;
 import java.io.IOException;
 import java.time.Duration;

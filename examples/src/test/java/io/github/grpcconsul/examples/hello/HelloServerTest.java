@@ -3,10 +3,10 @@ package io.github.grpcconsul.examples.hello;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.github.grpcconsul.consul.ConsulClient;
+import io.github.grpcconsul.internal.consul.ConsulClient;
 import io.github.grpcconsul.consul.ConsulConfig;
-import io.github.grpcconsul.consul.HealthEntry;
-import io.github.grpcconsul.consul.HealthQuery;
+import io.github.grpcconsul.internal.consul.HealthEntry;
+import io.github.grpcconsul.internal.consul.HealthQuery;
 import io.github.grpcconsul.devagent.DevAgent;
 import io.grpc.ManagedChannel;
 import java.time.Duration;

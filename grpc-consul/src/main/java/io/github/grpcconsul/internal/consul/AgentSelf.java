@@ -1,0 +1,14 @@
+package io.github.grpcconsul.internal.consul;
+
+/**
+ * What we read from {@code GET /v1/agent/self}: the agent's datacenter, node name and version.
+ *
+ * <p><i>Internal, not a stable API.</i>
+ */
+public record AgentSelf(String datacenter, String nodeName, String version) {
+  public AgentSelf {
+    datacenter = HealthEntry.nullToEmpty(datacenter);
+    nodeName = HealthEntry.nullToEmpty(nodeName);
+    version = HealthEntry.nullToEmpty(version);
+  }
+}

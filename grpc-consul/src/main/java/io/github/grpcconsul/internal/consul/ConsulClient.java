@@ -1,0 +1,406 @@
+package io.github.grpcconsul.internal.consul;
+
+import io.github.grpcconsul.consul.ConsulConfig;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * An asynchronous client for the part of Consul's HTTP API this library uses. One JDK {@link HttpClient} per
+ * instance, running on a small executor of daemon threads named {@code grpc-consul-http-N} that the client owns (it
+ * also serves as the {@link #scheduler() scheduler} for {@link BlockingQuery} loops, so watches need no thread of
+ * their own). No method blocks the caller. {@link #close()} aborts in-flight requests and leaves no thread behind.
+ *
+ * <p>Failures complete the futures with {@link ConsulException} (Consul answered an HTTP error) or an
+ * {@link IOException} (no configured address could be reached, or the body was not what Consul sends). The ACL token
+ * travels only in the {@code X-Consul-Token} header and is never logged. {@code ns}/{@code partition} are never sent
+ * (Consul CE rejects them).
+ *
+ * <p><i>Internal, not a stable API.</i>
+ */
+public final class ConsulClient implements AutoCloseable {
+  private static final Logger logger = Logger.getLogger(ConsulClient.class.getName());
+  private static final AtomicInteger THREAD_IDS = new AtomicInteger();
+  private static final int THREADS = 2;
+  /** Slack on top of Consul's {@code wait + wait/16} before a blocking query is declared timed out. */
+  static final Duration BLOCKING_SLACK = Duration.ofSeconds(5);
+
+  private final ConsulConfig config;
+  private final ScheduledThreadPoolExecutor executor;
+  private final Object lock = new Object();
+  private HttpClient httpClient; // guarded by lock; dropped on close so its selector thread can end
+  private ConsulHttp http; // guarded by lock
+  private boolean closed; // guarded by lock
+
+  private final List<Thread> threads; // the executor's threads, so tests can check they are gone
+  private final String httpClientName; // e.g. "jdk.internal.net.http.HttpClientImpl@1a2b(3)"
+
+  private ConsulClient(ConsulConfig config, HttpClient httpClient, ScheduledThreadPoolExecutor executor,
+      List<Thread> threads) {
+    this.config = config;
+    this.httpClient = httpClient;
+    this.executor = executor;
+    this.threads = threads;
+    this.httpClientName = httpClient.toString();
+    this.http = new ConsulHttp(config, httpClient);
+  }
+
+  /**
+   * Creates a client. TLS files are read here.
+   *
+   * @throws IllegalArgumentException when a TLS file cannot be read or parsed; the message names the file, the
+   *     setting and the fix
+   */
+  public static ConsulClient create(ConsulConfig config) {
+    Objects.requireNonNull(config, "config");
+    List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(THREADS, daemonThreads(threads));
+    executor.setRemoveOnCancelPolicy(true);
+    try {
+      HttpClient.Builder b = HttpClient.newBuilder()
+          .executor(executor)
+          .connectTimeout(config.connectTimeout())
+          .followRedirects(HttpClient.Redirect.NEVER)
+          // HTTP/1.1: no h2c upgrade dance over plain HTTP; one connection per concurrent blocking query.
+          .version(HttpClient.Version.HTTP_1_1);
+      if (ConfigAccess.usesTls(config)) {
+        b.sslContext(TlsSupport.sslContext(config));
+      }
+      return new ConsulClient(config, b.build(), executor, threads);
+    } catch (IOException e) {
+      executor.shutdownNow();
+      throw new IllegalArgumentException(e.getMessage(), e);
+    } catch (RuntimeException e) {
+      executor.shutdownNow();
+      throw e;
+    }
+  }
+
+  private static ThreadFactory daemonThreads(List<Thread> created) {
+    return r -> {
+      Thread t = new Thread(r, "grpc-consul-http-" + THREAD_IDS.incrementAndGet());
+      t.setDaemon(true);
+      created.add(t);
+      return t;
+    };
+  }
+
+  /** The threads this client's executor created (alive or not). */
+  List<Thread> threadsForTest() {
+    return List.copyOf(threads);
+  }
+
+  /** The JDK HttpClient's {@code toString()}, which carries the id its selector thread is named after. */
+  String httpClientName() {
+    return httpClientName;
+  }
+
+  /** The index in the config's address list that answered last. */
+  int preferredAddressForTest() {
+    synchronized (lock) {
+      return http == null ? -1 : http.preferredIndex();
+    }
+  }
+
+  public ConsulConfig config() {
+    return config;
+  }
+
+  /**
+   * The client's executor, for scheduling {@link BlockingQuery} loops and their timers. Tasks must not block. Owned
+   * by the client: do not shut it down, {@link #close()} does.
+   */
+  public ScheduledExecutorService scheduler() {
+    return executor;
+  }
+
+  /**
+   * {@code GET /v1/health/service/:name}. Blocks on the server (up to {@code wait}, plus Consul's jitter) when
+   * {@code index > 0}; the request times out after {@code wait * 17/16 + 5 s}.
+   */
+  public CompletableFuture<QueryResult<List<HealthEntry>>> healthService(HealthQuery q, long index, Duration wait) {
+    ConsulHttp.Query query = new ConsulHttp.Query();
+    q.datacenter().ifPresent(dc -> query.add(ConsulJson.Q_DC, dc));
+    q.tags().forEach(t -> query.add(ConsulJson.Q_TAG, t));
+    if (q.passingOnly()) {
+      query.add(ConsulJson.Q_PASSING, null);
+    }
+    q.near().ifPresent(n -> query.add(ConsulJson.Q_NEAR, n));
+    q.nodeMeta().forEach(m -> query.add(ConsulJson.Q_NODE_META, m));
+    q.filter().ifPresent(f -> query.add(ConsulJson.Q_FILTER, f));
+    switch (q.consistency()) {
+      case STALE:
+        query.add(ConsulJson.Q_STALE, null);
+        break;
+      case CONSISTENT:
+        query.add(ConsulJson.Q_CONSISTENT, null);
+        break;
+      case CACHED:
+        query.add(ConsulJson.Q_CACHED, null);
+        break;
+      default:
+        break;
+    }
+    return map(read("GET", ConsulJson.PATH_HEALTH_SERVICE + ConsulHttp.segment(q.service()), query, index, wait),
+        resp -> {
+          if (resp.statusCode() != 200) {
+            throw error(resp);
+          }
+          List<HealthEntry> entries = parse(resp, HealthResponseParser::parse);
+          return meta(resp.headers(), entries);
+        });
+  }
+
+  /** {@code PUT /v1/agent/service/register}, optionally with {@code replace-existing-checks}. */
+  public CompletableFuture<Void> registerService(ServiceDefinition def, boolean replaceExistingChecks) {
+    ConsulHttp.Query query = new ConsulHttp.Query();
+    if (replaceExistingChecks) {
+      query.add(ConsulJson.Q_REPLACE_EXISTING_CHECKS, "true");
+    }
+    return write("PUT", ConsulJson.PATH_REGISTER, query, def.toJson().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** {@code PUT /v1/agent/service/deregister/:id}; an unknown ID fails with a 404 {@link ConsulException}. */
+  public CompletableFuture<Void> deregisterService(String serviceId) {
+    return write("PUT", ConsulJson.PATH_DEREGISTER + ConsulHttp.segment(requireId(serviceId, "serviceId")),
+        new ConsulHttp.Query(), null);
+  }
+
+  /** {@code PUT /v1/agent/check/update/:id}: sets a TTL check's status and output, resetting its timer. */
+  public CompletableFuture<Void> updateTtl(String checkId, CheckStatus status, String output) {
+    if (status == CheckStatus.MAINTENANCE) {
+      throw new IllegalArgumentException("status MAINTENANCE cannot be set on a TTL check: use serviceMaintenance,"
+          + " or PASSING, WARNING, CRITICAL");
+    }
+    byte[] body = ConsulJsonWriter.ttlUpdateToJson(status, output).getBytes(StandardCharsets.UTF_8);
+    return write("PUT", ConsulJson.PATH_CHECK_UPDATE + ConsulHttp.segment(requireId(checkId, "checkId")),
+        new ConsulHttp.Query(), body);
+  }
+
+  /** {@code GET /v1/agent/service/:id}; empty when the agent does not know the ID. */
+  public CompletableFuture<Optional<AgentService>> agentService(String serviceId) {
+    return map(read("GET", ConsulJson.PATH_AGENT_SERVICE + ConsulHttp.segment(requireId(serviceId, "serviceId")),
+        new ConsulHttp.Query(), 0, Duration.ZERO),
+        resp -> {
+          if (resp.statusCode() == 404) {
+            return Optional.empty();
+          }
+          if (resp.statusCode() != 200) {
+            throw error(resp);
+          }
+          return Optional.of(parse(resp, AgentResponseParser::agentService));
+        });
+  }
+
+  /** {@code PUT /v1/agent/service/maintenance/:id?enable=…&reason=…}. */
+  public CompletableFuture<Void> serviceMaintenance(String serviceId, boolean enable, String reason) {
+    ConsulHttp.Query query = new ConsulHttp.Query().add(ConsulJson.Q_ENABLE, Boolean.toString(enable));
+    if (reason != null && !reason.isEmpty()) {
+      query.add(ConsulJson.Q_REASON, reason);
+    }
+    return write("PUT", ConsulJson.PATH_MAINTENANCE + ConsulHttp.segment(requireId(serviceId, "serviceId")), query,
+        null);
+  }
+
+  /** {@code GET /v1/agent/self}: datacenter, node name and version of the agent. */
+  public CompletableFuture<AgentSelf> agentSelf() {
+    return map(read("GET", ConsulJson.PATH_AGENT_SELF, new ConsulHttp.Query(), 0, Duration.ZERO),
+        resp -> {
+          if (resp.statusCode() != 200) {
+            throw error(resp);
+          }
+          return parse(resp, AgentResponseParser::agentSelf);
+        });
+  }
+
+  /** {@code GET /v1/kv/:key}, blocking when {@code index > 0}; empty value when the key does not exist. */
+  public CompletableFuture<QueryResult<Optional<KvPair>>> kvGet(String key, long index, Duration wait) {
+    return map(read("GET", ConsulJson.PATH_KV + ConsulHttp.keyPath(requireId(key, "key")), new ConsulHttp.Query(),
+        index, wait),
+        resp -> {
+          if (resp.statusCode() == 404) {
+            return meta(resp.headers(), Optional.<KvPair>empty());
+          }
+          if (resp.statusCode() != 200) {
+            throw error(resp);
+          }
+          return meta(resp.headers(), Optional.ofNullable(parse(resp, AgentResponseParser::kvPair)));
+        });
+  }
+
+  /** {@code PUT /v1/kv/:key}; completes with Consul's answer (true when written). */
+  public CompletableFuture<Boolean> kvPut(String key, byte[] value) {
+    ConsulHttp.Request req = new ConsulHttp.Request("PUT", ConsulJson.PATH_KV + ConsulHttp.keyPath(requireId(key, "key")),
+        "", value.clone(), config.requestTimeout());
+    return map(send(req), resp -> {
+      if (resp.statusCode() != 200) {
+        throw error(resp);
+      }
+      return new String(resp.body(), StandardCharsets.UTF_8).strip().equals("true");
+    });
+  }
+
+  /** {@code DELETE /v1/kv/:key}. */
+  public CompletableFuture<Void> kvDelete(String key) {
+    return write("DELETE", ConsulJson.PATH_KV + ConsulHttp.keyPath(requireId(key, "key")), new ConsulHttp.Query(),
+        null);
+  }
+
+  /**
+   * Aborts in-flight requests, stops the executor and drops the HTTP client. Idempotent.
+   *
+   * <p>JDK 17's HttpClient has no {@code close()}: its selector thread ends by itself once the client is unreachable
+   * and has no pending exchange, which is what dropping the reference and cancelling every request achieves (a
+   * garbage collection later). On JDK 21+ we also call its {@code shutdownNow()}.
+   */
+  @Override
+  public void close() {
+    HttpClient toDrop;
+    ConsulHttp h;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      toDrop = httpClient;
+      h = http;
+      httpClient = null;
+      http = null;
+    }
+    h.cancelAll();
+    shutdownNowIfAvailable(toDrop);
+    executor.shutdownNow();
+  }
+
+  /** Whether {@link #close()} was called. */
+  public boolean isClosed() {
+    synchronized (lock) {
+      return closed;
+    }
+  }
+
+  private static void shutdownNowIfAvailable(HttpClient client) {
+    try {
+      Method m = HttpClient.class.getMethod("shutdownNow");
+      m.invoke(client);
+    } catch (NoSuchMethodException e) {
+      // JDK < 21: the client ends its selector thread once unreachable.
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      logger.log(Level.FINE, "HttpClient.shutdownNow failed", e);
+    }
+  }
+
+  private CompletableFuture<HttpResponse<byte[]>> send(ConsulHttp.Request req) {
+    ConsulHttp h;
+    synchronized (lock) {
+      h = http;
+    }
+    if (h == null) {
+      return CompletableFuture.failedFuture(new IllegalStateException("ConsulClient is closed"));
+    }
+    return h.send(req);
+  }
+
+  private CompletableFuture<HttpResponse<byte[]>> read(String method, String path, ConsulHttp.Query query, long index,
+      Duration wait) {
+    Duration timeout = config.requestTimeout();
+    if (index > 0) {
+      Objects.requireNonNull(wait, "wait");
+      query.add(ConsulJson.Q_INDEX, Long.toString(index));
+      query.add(ConsulJson.Q_WAIT, GoDuration.formatWait(wait));
+      timeout = blockingTimeout(wait);
+    }
+    return send(new ConsulHttp.Request(method, path, query.toString(), null, timeout));
+  }
+
+  /** Consul answers within {@code wait + wait/16}; we allow that plus slack before giving up. */
+  static Duration blockingTimeout(Duration wait) {
+    return Duration.ofMillis(wait.toMillis() * 17 / 16).plus(BLOCKING_SLACK);
+  }
+
+  private CompletableFuture<Void> write(String method, String path, ConsulHttp.Query query, byte[] body) {
+    return map(send(new ConsulHttp.Request(method, path, query.toString(), body, config.requestTimeout())),
+        resp -> {
+          if (resp.statusCode() != 200) {
+            throw error(resp);
+          }
+          return null;
+        });
+  }
+
+  /** Cancelling the returned future cancels {@code source} too (plain thenApply does not). */
+  private static <S, T> CompletableFuture<T> map(CompletableFuture<S> source,
+      java.util.function.Function<? super S, ? extends T> fn) {
+    CompletableFuture<T> derived = source.thenApply(fn);
+    derived.whenComplete((r, e) -> {
+      if (derived.isCancelled()) {
+        source.cancel(true);
+      }
+    });
+    return derived;
+  }
+
+  private static ConsulException error(HttpResponse<byte[]> resp) {
+    return new ConsulException(resp.statusCode(), new String(resp.body(), StandardCharsets.UTF_8),
+        resp.request().method(), resp.request().uri().getRawPath());
+  }
+
+  private interface Parser<T> {
+    T parse(byte[] body) throws IOException;
+  }
+
+  private static <T> T parse(HttpResponse<byte[]> resp, Parser<T> parser) {
+    try {
+      return parser.parse(resp.body());
+    } catch (IOException | RuntimeException e) {
+      String body = new String(resp.body(), StandardCharsets.UTF_8);
+      if (body.length() > 200) {
+        body = body.substring(0, 200) + "...";
+      }
+      throw new java.util.concurrent.CompletionException(new IOException("Consul answered "
+          + resp.request().method() + " " + resp.request().uri().getRawPath()
+          + " with a body that is not the expected JSON (" + e.getMessage() + "): " + body, e));
+    }
+  }
+
+  private static <T> QueryResult<T> meta(HttpHeaders headers, T value) {
+    long index = headers.firstValue(ConsulJson.HEADER_INDEX).map(ConsulClient::parseLong).orElse(1L);
+    boolean knownLeader = headers.firstValue(ConsulJson.HEADER_KNOWN_LEADER).map("true"::equals).orElse(false);
+    long lastContact = headers.firstValue(ConsulJson.HEADER_LAST_CONTACT).map(ConsulClient::parseLong).orElse(0L);
+    return new QueryResult<>(value, index, knownLeader, Duration.ofMillis(Math.max(lastContact, 0)));
+  }
+
+  private static long parseLong(String s) {
+    try {
+      return Long.parseUnsignedLong(s.strip());
+    } catch (NumberFormatException e) {
+      return 1;
+    }
+  }
+
+  private static String requireId(String id, String what) {
+    if (id == null || id.isEmpty()) {
+      throw new IllegalArgumentException(what + " is empty: give the " + what + " Consul knows");
+    }
+    return id;
+  }
+
+  @Override
+  public String toString() {
+    return "ConsulClient{" + config + "}";
+  }
+}

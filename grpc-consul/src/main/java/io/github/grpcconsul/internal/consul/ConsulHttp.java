@@ -1,0 +1,181 @@
+package io.github.grpcconsul.internal.consul;
+
+import io.github.grpcconsul.consul.ConsulConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Sends one request with failover over the configured addresses: on a transport error the next address is tried,
+ * each at most once per call, and the address that answered is remembered for the next calls. Cancelling the returned
+ * future cancels the in-flight exchange (since JDK 16 that aborts the HTTP exchange and closes its connection).
+ */
+final class ConsulHttp {
+  private static final Logger logger = Logger.getLogger(ConsulHttp.class.getName());
+
+  private final ConsulConfig config;
+  private final HttpClient http;
+  private final List<ConsulAddress> addresses;
+  private final boolean forceTls;
+  private final AtomicInteger preferred = new AtomicInteger();
+  private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
+
+  ConsulHttp(ConsulConfig config, HttpClient http) {
+    this.config = config;
+    this.http = http;
+    this.addresses = ConfigAccess.addresses(config);
+    this.forceTls = config.tls();
+  }
+
+  /** A request: method, raw path (already encoded), query string (encoded, may be empty), body, timeout. */
+  record Request(String method, String path, String query, byte[] body, Duration timeout) {
+    String target() {
+      return query.isEmpty() ? path : path + "?" + query;
+    }
+  }
+
+  CompletableFuture<HttpResponse<byte[]>> send(Request req) {
+    CompletableFuture<HttpResponse<byte[]>> result = new CompletableFuture<>();
+    String token;
+    try {
+      token = ConfigAccess.token(config).get();
+    } catch (IOException | RuntimeException e) {
+      result.completeExceptionally(e);
+      return result;
+    }
+    AtomicReference<CompletableFuture<?>> current = new AtomicReference<>();
+    inFlight.add(result);
+    result.whenComplete((r, e) -> {
+      inFlight.remove(result);
+      if (result.isCancelled()) {
+        CompletableFuture<?> f = current.get();
+        if (f != null) {
+          f.cancel(true);
+        }
+      }
+    });
+    attempt(req, token, result, current, preferred.get(), 0, null);
+    return result;
+  }
+
+  private void attempt(Request req, String token, CompletableFuture<HttpResponse<byte[]>> result,
+      AtomicReference<CompletableFuture<?>> current, int start, int tried, IOException previous) {
+    int idx = (start + tried) % addresses.size();
+    ConsulAddress address = addresses.get(idx);
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(address.baseUri(forceTls) + req.target()))
+        .timeout(req.timeout())
+        .method(req.method(), req.body() == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(req.body()));
+    if (!token.isEmpty()) {
+      b.header(ConsulJson.HEADER_TOKEN, token);
+    }
+    if (req.body() != null) {
+      b.header("Content-Type", "application/json");
+    }
+    CompletableFuture<HttpResponse<byte[]>> f;
+    try {
+      f = http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (RuntimeException e) {
+      result.completeExceptionally(e);
+      return;
+    }
+    current.set(f);
+    if (result.isCancelled()) {
+      f.cancel(true);
+      return;
+    }
+    f.whenComplete((resp, err) -> {
+      if (err == null) {
+        preferred.set(idx);
+        result.complete(resp);
+        return;
+      }
+      Throwable cause = AsyncFailures.unwrap(err);
+      if (result.isDone()) {
+        return;
+      }
+      if (!(cause instanceof IOException)) {
+        result.completeExceptionally(cause);
+        return;
+      }
+      IOException io = new IOException("cannot reach Consul at " + address + " (" + req.method() + " " + req.path()
+          + "): " + cause, cause);
+      if (previous != null) {
+        io.addSuppressed(previous);
+      }
+      if (tried + 1 < addresses.size()) {
+        logger.log(Level.FINE, "{0}; trying the next address", io.getMessage());
+        attempt(req, token, result, current, start, tried + 1, io);
+      } else {
+        result.completeExceptionally(io);
+      }
+    });
+  }
+
+  /** Cancels every in-flight request (their connections are closed). */
+  void cancelAll() {
+    for (CompletableFuture<?> f : List.copyOf(inFlight)) {
+      f.cancel(true);
+    }
+  }
+
+  int preferredIndex() {
+    return preferred.get();
+  }
+
+  int inFlightCount() {
+    return inFlight.size();
+  }
+
+  /** Encodes one path segment (a service ID, check ID or key segment). */
+  static String segment(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  /** Encodes a KV key, keeping its slashes. */
+  static String keyPath(String key) {
+    StringBuilder sb = new StringBuilder();
+    String[] parts = key.split("/", -1);
+    for (int i = 0; i < parts.length; i++) {
+      if (i > 0) {
+        sb.append('/');
+      }
+      sb.append(segment(parts[i]));
+    }
+    return sb.toString();
+  }
+
+  /** Builds an encoded query string. */
+  static final class Query {
+    private final StringBuilder sb = new StringBuilder();
+
+    Query add(String name, String value) {
+      if (sb.length() > 0) {
+        sb.append('&');
+      }
+      sb.append(URLEncoder.encode(name, StandardCharsets.UTF_8));
+      if (value != null) {
+        sb.append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+      }
+      return this;
+    }
+
+    @Override
+    public String toString() {
+      return sb.toString();
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package io.github.grpcconsul.internal.registration;
+
+import io.github.grpcconsul.internal.consul.AsyncFailures;
+import io.github.grpcconsul.internal.consul.ConsulException;
+
+/**
+ * Sorts the agent's answers to our calls into what registration does next. Consul's error texts are matched by
+ * {@link ConsulException}'s predicates.
+ */
+public final class ConsulFailures {
+
+  enum Kind {
+    /** The agent does not know our service or check any more: register again. */
+    UNKNOWN_TO_AGENT,
+    /** The ACL token lacks a permission: tell the user what is missing, retry slowly. */
+    ACL_DENIED,
+    /** Transport errors, 5xx and anything else: retry with backoff. */
+    OTHER
+  }
+
+  private ConsulFailures() {}
+
+  public static Kind classify(Throwable failure) {
+    Throwable t = AsyncFailures.unwrap(failure);
+    if (t instanceof ConsulException ce) {
+      if (ce.isAclDenied()) {
+        return Kind.ACL_DENIED;
+      }
+      if (ce.isNotFound() || ce.isMissingTtl()) {
+        return Kind.UNKNOWN_TO_AGENT;
+      }
+    }
+    return Kind.OTHER;
+  }
+
+  /** The message for a denied write, naming the permission the token lacks and how to grant it. */
+  public static String aclDeniedMessage(String action, String serviceName, Throwable failure, boolean retrying) {
+    Throwable t = AsyncFailures.unwrap(failure);
+    String body = t instanceof ConsulException ce ? ce.body() : String.valueOf(t.getMessage());
+    String rule = "service \"" + serviceName + "\" { policy = \"write\" }";
+    boolean unknownToken = t instanceof ConsulException ce && ce.isAclNotFound();
+    String fix = unknownToken
+        ? "Consul does not know the ACL token in use: set a valid token having service:write on \"" + serviceName
+            + "\" (a policy with the rule " + rule + ")"
+        : "The ACL token in use lacks service:write on \"" + serviceName + "\": add a policy with the rule " + rule
+            + " to it, or set another token";
+    return "Consul denied " + action + " of service '" + serviceName + "' (HTTP 403: " + body.strip() + "). "
+        + fix + ", through CONSUL_HTTP_TOKEN, CONSUL_HTTP_TOKEN_FILE or "
+        + "ConsulConfig.Builder.token(...)." + (retrying ? " Retrying with backoff." : "");
+  }
+}

@@ -1,0 +1,318 @@
+package io.github.grpcconsul.internal.registration;
+
+import io.github.grpcconsul.registration.ConsulRegistration;
+import io.github.grpcconsul.internal.consul.AsyncFailures;
+import io.github.grpcconsul.internal.consul.Backoff;
+import io.github.grpcconsul.internal.consul.CheckStatus;
+import io.github.grpcconsul.internal.consul.ConsulClient;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Keeps one service registered while the process runs: registers, beats the TTL check, notices when the agent has
+ * forgotten the service (restart, lost state) and registers it again, with backoff on failures.
+ *
+ * <p>Every field below the constructor's is confined to the single executor thread; the agent's answers hop back
+ * onto it, so no lock is needed. Only {@link #setHealth} is called from other threads.
+ */
+public final class RegistrationLoop {
+  private static final Logger logger = Logger.getLogger(ConsulRegistration.class.getName());
+
+  private final RegistrationSettings settings;
+  private final ConsulClient client;
+  private final ScheduledExecutorService scheduler;
+  /** The executor that tolerates being shut down: late answers from the agent are dropped, not thrown at the client. */
+  private final Executor executor;
+  private final CompletableFuture<Void> firstRegistration = new CompletableFuture<>();
+
+  private volatile CheckStatus status = CheckStatus.PASSING;
+  private volatile String note = "";
+
+  private final Backoff registerBackoff = Backoff.of(Duration.ofMillis(200), Duration.ofSeconds(10));
+  private final Backoff beatBackoff = Backoff.of(Duration.ofMillis(100), Duration.ofSeconds(10));
+  private int registerFailures;
+  private int beatFailures;
+  private boolean stopped;
+  private boolean registering;
+  private boolean registered;
+  private boolean everRegistered;
+  /** Bumped on every (re-)registration and loss, so answers to calls made for an older registration are ignored. */
+  private int generation;
+  private boolean beatInFlight;
+  private boolean beatAgain;
+  private long statusVersion;
+  private long sentStatusVersion;
+  private boolean registerFailureLogged;
+  private boolean beatFailureLogged;
+  private boolean aclDeniedLogged;
+  private ScheduledFuture<?> registerTask;
+  private ScheduledFuture<?> beatTask;
+  private ScheduledFuture<?> checkTask;
+
+  public RegistrationLoop(RegistrationSettings settings, ConsulClient client, ScheduledExecutorService scheduler) {
+    this.settings = settings;
+    this.client = client;
+    this.scheduler = scheduler;
+    this.executor = command -> {
+      try {
+        scheduler.execute(command);
+      } catch (RejectedExecutionException stoppedAlready) {
+        // Shut down: nothing is waiting for this answer any more.
+      }
+    };
+  }
+
+  /** Completes when the service is first registered; never fails (failures are retried). */
+  public CompletableFuture<Void> firstRegistration() {
+    return firstRegistration;
+  }
+
+  public void start() {
+    executor.execute(this::register);
+  }
+
+  /** Any thread. The TTL check reports the new status at once rather than at the next beat. */
+  public void setHealth(CheckStatus newStatus, String newNote) {
+    status = newStatus;
+    note = newNote == null ? "" : newNote;
+    executor.execute(() -> {
+      statusVersion++;
+      if (registered && settings.hasTtlCheck()) {
+        beatNow();
+      }
+    });
+  }
+
+  public CheckStatus status() {
+    return status;
+  }
+
+  /** On the executor: stops every timer and ignores later answers. Returns whether we ever registered. */
+  public boolean stop() {
+    stopped = true;
+    cancel(registerTask);
+    cancel(beatTask);
+    cancel(checkTask);
+    return everRegistered;
+  }
+
+  public boolean isRegistered() {
+    return registered;
+  }
+
+  private void register() {
+    registerTask = null;
+    if (stopped || registering) {
+      return;
+    }
+    registering = true;
+    long version = statusVersion;
+    CompletableFuture<Void> call;
+    try {
+      call = client.registerService(ServiceDefinitions.of(settings, status), true);
+    } catch (RuntimeException e) {
+      call = CompletableFuture.failedFuture(e);
+    }
+    call.whenCompleteAsync((ignored, failure) -> onRegisterDone(version, failure), executor);
+  }
+
+  private void onRegisterDone(long version, Throwable failure) {
+    registering = false;
+    if (stopped) {
+      return;
+    }
+    if (failure != null) {
+      if (ConsulFailures.classify(failure) == ConsulFailures.Kind.ACL_DENIED) {
+        logAclDenied("registration", failure);
+      } else if (!registerFailureLogged) {
+        registerFailureLogged = true;
+        logger.log(Level.WARNING, "Could not register service '" + settings.serviceName() + "' (ID "
+            + settings.id() + ") in Consul: " + AsyncFailures.unwrap(failure) + ". Retrying with backoff.");
+      }
+      registerTask = schedule(this::register, registerBackoff.delay(++registerFailures));
+      return;
+    }
+    newGeneration();
+    registered = true;
+    registerFailures = 0;
+    registerFailureLogged = false;
+    aclDeniedLogged = false;
+    logger.info((everRegistered ? "Registered again" : "Registered") + " service '" + settings.serviceName()
+        + "' (ID " + settings.id() + ") at " + settings.address() + ":" + settings.port() + " in Consul");
+    everRegistered = true;
+    firstRegistration.complete(null);
+    sentStatusVersion = version;
+    if (settings.hasTtlCheck()) {
+      // Registration cannot carry a check's output: send it (and any status set meanwhile) with a beat at once.
+      if (statusVersion != sentStatusVersion || !note.isEmpty()) {
+        beatNow();
+      } else {
+        scheduleBeat(beatInterval());
+      }
+    }
+    scheduleCheck();
+  }
+
+  /** At most every TTL/3, jittered down by up to a quarter so many instances do not beat in step. */
+  private Duration beatInterval() {
+    long third = settings.ttl().toNanos() / 3;
+    return Duration.ofNanos((long) (third * (0.75 + 0.25 * ThreadLocalRandom.current().nextDouble())));
+  }
+
+  private void beatNow() {
+    if (beatInFlight) {
+      beatAgain = true;
+      return;
+    }
+    cancel(beatTask);
+    beat();
+  }
+
+  private void scheduleBeat(Duration delay) {
+    cancel(beatTask);
+    beatTask = schedule(this::beat, delay);
+  }
+
+  private void beat() {
+    beatTask = null;
+    if (stopped || !registered) {
+      return;
+    }
+    beatInFlight = true;
+    int gen = generation;
+    sentStatusVersion = statusVersion;
+    CompletableFuture<Void> call;
+    try {
+      call = client.updateTtl(settings.ttlCheckId(), status, note);
+    } catch (RuntimeException e) {
+      call = CompletableFuture.failedFuture(e);
+    }
+    call.whenCompleteAsync((ignored, failure) -> onBeatDone(gen, failure), executor);
+  }
+
+  private void onBeatDone(int gen, Throwable failure) {
+    if (stopped || gen != generation) {
+      return; // The in-flight flags belong to the current generation, reset when it began.
+    }
+    beatInFlight = false;
+    boolean again = beatAgain;
+    beatAgain = false;
+    if (failure == null) {
+      beatFailures = 0;
+      beatFailureLogged = false;
+      aclDeniedLogged = false;
+      if (again) {
+        beat();
+      } else {
+        scheduleBeat(beatInterval());
+      }
+      return;
+    }
+    switch (ConsulFailures.classify(failure)) {
+      case UNKNOWN_TO_AGENT -> lost("its TTL check " + settings.ttlCheckId() + " was refused ("
+          + AsyncFailures.unwrap(failure).getMessage() + ")");
+      case ACL_DENIED -> {
+        logAclDenied("updating the TTL check", failure);
+        scheduleBeat(beatBackoff.delay(++beatFailures));
+      }
+      default -> {
+        if (!beatFailureLogged) {
+          beatFailureLogged = true;
+          logger.warning("Heartbeat of service '" + settings.serviceName() + "' (check " + settings.ttlCheckId()
+              + ") failed: " + AsyncFailures.unwrap(failure) + ". Retrying with backoff.");
+        }
+        // Retry no later than a regular beat would have happened: the TTL keeps running.
+        Duration delay = beatBackoff.delay(++beatFailures);
+        Duration interval = beatInterval();
+        scheduleBeat(delay.compareTo(interval) < 0 ? delay : interval);
+      }
+    }
+  }
+
+  private void scheduleCheck() {
+    cancel(checkTask);
+    checkTask = schedule(this::checkStillKnown, settings.reconcileInterval());
+  }
+
+  /** Covers what heartbeats cannot: instances with only a gRPC check, and an agent that lost us between beats. */
+  private void checkStillKnown() {
+    checkTask = null;
+    if (stopped || !registered) {
+      return;
+    }
+    int gen = generation;
+    CompletableFuture<Optional<?>> call;
+    try {
+      call = client.agentService(settings.id()).thenApply(o -> o);
+    } catch (RuntimeException e) {
+      call = CompletableFuture.failedFuture(e);
+    }
+    call.whenCompleteAsync((found, failure) -> {
+      if (stopped || gen != generation) {
+        return;
+      }
+      if (failure == null && found.isEmpty()) {
+        lost("GET /v1/agent/service/" + settings.id() + " found nothing");
+        return;
+      }
+      if (failure != null && ConsulFailures.classify(failure) == ConsulFailures.Kind.UNKNOWN_TO_AGENT) {
+        lost("GET /v1/agent/service/" + settings.id() + " answered " + AsyncFailures.unwrap(failure).getMessage());
+        return;
+      }
+      if (failure != null) {
+        logger.log(Level.FINE, "Could not ask the agent about service " + settings.id(), failure);
+      }
+      scheduleCheck();
+    }, executor);
+  }
+
+  private void lost(String reason) {
+    if (!registered) {
+      return;
+    }
+    registered = false;
+    newGeneration();
+    cancel(beatTask);
+    cancel(checkTask);
+    logger.warning("The Consul agent no longer knows service '" + settings.serviceName() + "' (ID "
+        + settings.id() + "): " + reason + ". The agent was probably restarted or lost its state; registering again.");
+    register();
+  }
+
+  /** Answers to calls made before this point are ignored, including a beat still in flight. */
+  private void newGeneration() {
+    generation++;
+    beatInFlight = false;
+    beatAgain = false;
+  }
+
+  private void logAclDenied(String action, Throwable failure) {
+    if (!aclDeniedLogged) {
+      aclDeniedLogged = true;
+      logger.severe(ConsulFailures.aclDeniedMessage(action, settings.serviceName(), failure, true));
+    }
+  }
+
+  private ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+    try {
+      return scheduler.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException stoppedAlready) {
+      return null;
+    }
+  }
+
+  private static void cancel(ScheduledFuture<?> task) {
+    if (task != null) {
+      task.cancel(false);
+    }
+  }
+}

@@ -1,0 +1,371 @@
+package io.github.grpcconsul.internal.resolver;
+
+import io.github.grpcconsul.internal.consul.GoDuration;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A parsed {@code consul://[agent-host[:port]]/service-name[?query]} target.
+ *
+ * <p>Every user mistake is an {@link IllegalArgumentException} that names the target, the part at fault and what is
+ * accepted, because it surfaces from {@code ManagedChannelBuilder.build()} far from where the string was written.
+ */
+public final class ConsulTarget {
+
+  public static final String SCHEME = "consul";
+  public static final int DEFAULT_AGENT_PORT = 8500;
+  public static final Duration DEFAULT_WAIT = Duration.ofMinutes(5);
+  /** Consul clamps longer waits to this; accepting more would only hide the clamp. */
+  public static final Duration MAX_WAIT = Duration.ofMinutes(10);
+
+  /** Which instances the resolver hands to the load balancer. */
+  enum Health {
+    /** Only instances whose every check passes (Consul's {@code ?passing}). */
+    PASSING,
+    /** Instances with no critical or maintenance check: passing and warning. */
+    WARNING,
+    /** Every registered instance, whatever its checks say. */
+    ANY
+  }
+
+  /** What to do when the health selection leaves no instance. */
+  enum EmptyPolicy {
+    /** Report UNAVAILABLE, so calls fail fast with a message naming the service. */
+    FAIL,
+    /** Use all instances, unhealthy ones included, while none is healthy. */
+    UNHEALTHY
+  }
+
+  /** Consul's read consistency modes for the health query. */
+  enum Consistency {
+    DEFAULT,
+    STALE,
+    CONSISTENT,
+    CACHED
+  }
+
+  private static final Set<String> PARAMETERS =
+      Set.of("dc", "tag", "health", "near", "node-meta", "filter", "wait", "consistency", "empty");
+
+  private final String text;
+  private final String agentAddress;
+  private final String service;
+  private final String datacenter;
+  private final List<String> tags;
+  private final Health health;
+  private final String near;
+  private final List<String> nodeMeta;
+  private final String filter;
+  private final Duration wait;
+  private final Consistency consistency;
+  private final EmptyPolicy emptyPolicy;
+
+  private ConsulTarget(Parser p) {
+    this.text = p.text;
+    this.agentAddress = p.agentAddress;
+    this.service = p.service;
+    this.datacenter = p.datacenter;
+    this.tags = List.copyOf(p.tags);
+    this.health = p.health;
+    this.near = p.near;
+    this.nodeMeta = List.copyOf(p.nodeMeta);
+    this.filter = p.filter;
+    this.wait = p.wait;
+    this.consistency = p.consistency;
+    this.emptyPolicy = p.emptyPolicy;
+  }
+
+  /** Parses a target string, as given to {@code Grpc.newChannelBuilder}. */
+  public static ConsulTarget parse(String target) {
+    URI uri;
+    try {
+      uri = new URI(target);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(
+          "consul target \"" + target + "\": not a valid URI (" + e.getReason()
+              + "); percent-encode spaces, quotes and other special characters in the query, e.g. with"
+              + " URLEncoder.encode(filter, UTF_8)",
+          e);
+    }
+    return parse(uri);
+  }
+
+  /** Parses a target URI, as grpc hands it to the provider. */
+  public static ConsulTarget parse(URI uri) {
+    return new ConsulTarget(new Parser(uri).parse());
+  }
+
+  /** The target as written, for messages. */
+  public String text() {
+    return text;
+  }
+
+  /** {@code host:port} of the agent named in the authority, or null to use the environment's agent. */
+  public String agentAddress() {
+    return agentAddress;
+  }
+
+  public String service() {
+    return service;
+  }
+
+  /** The datacenter asked for, or null for the agent's own. */
+  public String datacenter() {
+    return datacenter;
+  }
+
+  public List<String> tags() {
+    return tags;
+  }
+
+  public Health health() {
+    return health;
+  }
+
+  public String near() {
+    return near;
+  }
+
+  public List<String> nodeMeta() {
+    return nodeMeta;
+  }
+
+  public String filter() {
+    return filter;
+  }
+
+  public Duration waitTime() {
+    return wait;
+  }
+
+  public Consistency consistency() {
+    return consistency;
+  }
+
+  public EmptyPolicy emptyPolicy() {
+    return emptyPolicy;
+  }
+
+  /**
+   * Whether the Consul query itself may drop non-passing instances. Not when the fallback to unhealthy instances
+   * needs to see them.
+   */
+  public boolean queryPassingOnly() {
+    return health == Health.PASSING && emptyPolicy == EmptyPolicy.FAIL;
+  }
+
+  @Override
+  public String toString() {
+    return text;
+  }
+
+  private static final class Parser {
+    final URI uri;
+    final String text;
+    String agentAddress;
+    String service;
+    String datacenter;
+    final List<String> tags = new ArrayList<>();
+    Health health = Health.PASSING;
+    String near;
+    final List<String> nodeMeta = new ArrayList<>();
+    String filter;
+    Duration wait = DEFAULT_WAIT;
+    Consistency consistency = Consistency.DEFAULT;
+    EmptyPolicy emptyPolicy = EmptyPolicy.FAIL;
+
+    Parser(URI uri) {
+      this.uri = Objects.requireNonNull(uri, "uri");
+      this.text = uri.toString();
+    }
+
+    Parser parse() {
+      if (!SCHEME.equalsIgnoreCase(uri.getScheme())) {
+        throw fail("the scheme must be \"consul\"");
+      }
+      if (uri.isOpaque()) {
+        throw fail("expected consul://[agent-host[:port]]/service-name, e.g. consul:///helloserver");
+      }
+      if (uri.getRawFragment() != null) {
+        throw fail("a fragment (#" + uri.getRawFragment() + ") is not allowed");
+      }
+      parseAuthority(uri.getRawAuthority());
+      parsePath(uri.getRawPath());
+      parseQuery(uri.getRawQuery());
+      return this;
+    }
+
+    private void parseAuthority(String authority) {
+      if (authority == null || authority.isEmpty()) {
+        return;
+      }
+      if (authority.contains("@")) {
+        throw fail("user info in the authority is not supported; give the ACL token through CONSUL_HTTP_TOKEN"
+            + " or CONSUL_HTTP_TOKEN_FILE");
+      }
+      String host;
+      String port;
+      if (authority.startsWith("[")) {
+        int close = authority.indexOf(']');
+        if (close < 0) {
+          throw fail("agent address \"" + authority + "\" has an unclosed IPv6 bracket, e.g. [::1]:8500");
+        }
+        host = authority.substring(0, close + 1);
+        String rest = authority.substring(close + 1);
+        if (rest.isEmpty()) {
+          port = null;
+        } else if (rest.startsWith(":")) {
+          port = rest.substring(1);
+        } else {
+          throw fail("agent address \"" + authority + "\" must be [ipv6]:port");
+        }
+      } else {
+        int colon = authority.indexOf(':');
+        if (colon >= 0 && authority.indexOf(':', colon + 1) >= 0) {
+          throw fail("agent address \"" + authority + "\": put an IPv6 address in brackets, e.g. [::1]:8500");
+        }
+        host = colon < 0 ? authority : authority.substring(0, colon);
+        port = colon < 0 ? null : authority.substring(colon + 1);
+      }
+      if (host.isEmpty() || host.equals("[]")) {
+        throw fail("agent address \"" + authority + "\" has an empty host");
+      }
+      int portNumber = DEFAULT_AGENT_PORT;
+      if (port != null) {
+        if (port.isEmpty() || !port.chars().allMatch(c -> c >= '0' && c <= '9') || port.length() > 5) {
+          throw fail("port \"" + port + "\" is not a number");
+        }
+        portNumber = Integer.parseInt(port);
+        if (portNumber < 1 || portNumber > 65535) {
+          throw fail("port " + portNumber + " is out of range (1-65535)");
+        }
+      }
+      agentAddress = decode(host, "the agent host") + ":" + portNumber;
+    }
+
+    private void parsePath(String rawPath) {
+      if (rawPath == null || rawPath.isEmpty() || rawPath.equals("/")) {
+        throw fail("the service name is missing, e.g. consul:///helloserver");
+      }
+      String name = decode(rawPath.substring(1), "the service name");
+      if (name.contains("/")) {
+        throw fail("service name \"" + name + "\" must be a single path segment (no '/')");
+      }
+      if (name.isBlank()) {
+        throw fail("the service name is missing, e.g. consul:///helloserver");
+      }
+      service = name;
+    }
+
+    private void parseQuery(String rawQuery) {
+      if (rawQuery == null || rawQuery.isEmpty()) {
+        return;
+      }
+      Set<String> seen = new HashSet<>();
+      for (String pair : rawQuery.split("&", -1)) {
+        if (pair.isEmpty()) {
+          continue;
+        }
+        int eq = pair.indexOf('=');
+        String name = decode(eq < 0 ? pair : pair.substring(0, eq), "a parameter name");
+        if (!PARAMETERS.contains(name)) {
+          throw fail("unknown parameter \"" + name + "\"; accepted: dc, tag, health, near, node-meta, filter, wait,"
+              + " consistency, empty");
+        }
+        if (eq < 0) {
+          throw fail("parameter \"" + name + "\" needs a value (" + name + "=...)");
+        }
+        String value = decode(pair.substring(eq + 1), "parameter \"" + name + "\"");
+        boolean repeatable = name.equals("tag") || name.equals("node-meta");
+        if (!repeatable && !seen.add(name)) {
+          throw fail("parameter \"" + name + "\" is given more than once; only tag and node-meta repeat");
+        }
+        if (value.isEmpty()) {
+          throw fail("parameter \"" + name + "\" has an empty value");
+        }
+        apply(name, value);
+      }
+    }
+
+    private void apply(String name, String value) {
+      switch (name) {
+        case "dc":
+          datacenter = value;
+          break;
+        case "tag":
+          tags.add(value);
+          break;
+        case "near":
+          near = value;
+          break;
+        case "filter":
+          filter = value;
+          break;
+        case "node-meta":
+          int colon = value.indexOf(':');
+          if (colon <= 0) {
+            throw fail("node-meta \"" + value + "\" must be key:value, e.g. node-meta=rack:r1");
+          }
+          nodeMeta.add(value);
+          break;
+        case "health":
+          health = oneOf(name, value, Health.class, "passing (default), warning, any");
+          break;
+        case "consistency":
+          consistency = oneOf(name, value, Consistency.class, "default, stale, consistent, cached");
+          break;
+        case "empty":
+          emptyPolicy = oneOf(name, value, EmptyPolicy.class, "fail (default), unhealthy");
+          break;
+        case "wait":
+          wait = parseWait(value);
+          break;
+        default:
+          throw new AssertionError(name);
+      }
+    }
+
+    private Duration parseWait(String value) {
+      Duration d;
+      try {
+        d = GoDuration.parse(value);
+      } catch (IllegalArgumentException | ArithmeticException e) {
+        throw fail("wait \"" + value + "\" is not a duration (" + e.getMessage() + "); use e.g. wait=30s, 5m, 1m30s");
+      }
+      if (d.compareTo(Duration.ofSeconds(1)) < 0 || d.compareTo(MAX_WAIT) > 0) {
+        throw fail("wait \"" + value + "\" is out of range; accepted: 1s to 10m (Consul's maximum)");
+      }
+      return d;
+    }
+
+    private <E extends Enum<E>> E oneOf(String name, String value, Class<E> type, String accepted) {
+      for (E e : type.getEnumConstants()) {
+        if (e.name().toLowerCase(Locale.ROOT).equals(value)) {
+          return e;
+        }
+      }
+      throw fail(name + " \"" + value + "\" is not accepted; use one of: " + accepted);
+    }
+
+    private String decode(String raw, String what) {
+      try {
+        return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        throw fail(what + " has a bad percent-encoding: \"" + raw + "\"");
+      }
+    }
+
+    private IllegalArgumentException fail(String problem) {
+      return new IllegalArgumentException("consul target \"" + text + "\": " + problem);
+    }
+  }
+}

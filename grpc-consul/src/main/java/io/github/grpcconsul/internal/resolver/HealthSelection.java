@@ -1,0 +1,74 @@
+package io.github.grpcconsul.internal.resolver;
+
+import io.github.grpcconsul.internal.consul.CheckStatus;
+import io.grpc.EquivalentAddressGroup;
+import io.grpc.Status;
+import io.grpc.StatusOr;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Applies a target's {@code health} and {@code empty} parameters to a watch's instance list. */
+final class HealthSelection {
+
+  private HealthSelection() {}
+
+  /**
+   * The address groups the load balancer should get, or UNAVAILABLE when the selection is empty and the target's
+   * policy is to fail; an empty list would leave calls with grpc's generic "no usable address" message.
+   */
+  static StatusOr<List<EquivalentAddressGroup>> select(ConsulTarget target, List<Instance> instances) {
+    List<EquivalentAddressGroup> selected = new ArrayList<>(instances.size());
+    for (Instance instance : instances) {
+      if (accepts(target.health(), instance.health())) {
+        selected.add(instance.addressGroup());
+      }
+    }
+    if (selected.isEmpty() && !instances.isEmpty() && target.emptyPolicy() == ConsulTarget.EmptyPolicy.UNHEALTHY) {
+      for (Instance instance : instances) {
+        selected.add(instance.addressGroup());
+      }
+    }
+    if (selected.isEmpty()) {
+      return StatusOr.fromStatus(Status.UNAVAILABLE.withDescription(noInstanceMessage(target, instances)));
+    }
+    return StatusOr.fromValue(List.copyOf(selected));
+  }
+
+  private static boolean accepts(ConsulTarget.Health wanted, CheckStatus status) {
+    switch (wanted) {
+      case PASSING:
+        return status == CheckStatus.PASSING;
+      case WARNING:
+        return status == CheckStatus.PASSING || status == CheckStatus.WARNING;
+      case ANY:
+        return true;
+      default:
+        throw new AssertionError(wanted);
+    }
+  }
+
+  private static String noInstanceMessage(ConsulTarget target, List<Instance> instances) {
+    String where = target.datacenter() != null
+        ? "datacenter \"" + target.datacenter() + "\""
+        : "the agent's datacenter";
+    String what = describeSelection(target);
+    if (instances.isEmpty()) {
+      return "consul: no " + what + "instance of service \"" + target.service() + "\" in " + where
+          + " (target " + target.text() + ")";
+    }
+    return "consul: no " + what + "instance of service \"" + target.service() + "\" in " + where + ": all "
+        + instances.size() + " registered instance(s) fail their checks; add empty=unhealthy to the target to use"
+        + " them anyway (target " + target.text() + ")";
+  }
+
+  private static String describeSelection(ConsulTarget target) {
+    switch (target.health()) {
+      case PASSING:
+        return "healthy ";
+      case WARNING:
+        return "passing or warning ";
+      default:
+        return "";
+    }
+  }
+}
