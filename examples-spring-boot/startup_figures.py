@@ -112,7 +112,7 @@ def main():
                                             "--name", "helloplain"], env, addr, "helloplain")
             results["plain server"].append((took, heap))
             c = measure_client(["java", "-cp", PLAIN_JAR, "io.github.grpcconsul.examples.hello.HelloClientMain",
-                                "--target", "consul:///helloplain", "--count", "0"], env)
+                                "--target", "consul:///helloplain", "--count", "0", "--text", "hi"], env)
             results["plain client"].append(c)
             stop(s)
             # Wait until both deregistered so the next run starts from an empty catalog.

@@ -59,6 +59,8 @@ public final class ConsulServerRegistrations implements SmartLifecycle, Applicat
   private final List<Entry> entries = new ArrayList<>();
   private ScheduledExecutorService healthSync;
   private boolean running;
+  /** Only touched on the health thread. */
+  private boolean healthReadFailing;
   private boolean stopped;
 
   ConsulServerRegistrations(RegistrationFactory factory, HealthSource healthSource, Duration healthInterval) {
@@ -116,8 +118,13 @@ public final class ConsulServerRegistrations implements SmartLifecycle, Applicat
       for (Entry entry : entriesSnapshot()) {
         entry.setHealth(health, note);
       }
+      healthReadFailing = false;
     } catch (RuntimeException e) {
-      logger.log(Level.WARNING, "could not read the application's health for Consul; keeping the last state", e);
+      if (!healthReadFailing) {
+        logger.log(Level.WARNING, "could not read the application's health for Consul; keeping the last state "
+            + "(logged once until it works again)", e);
+      }
+      healthReadFailing = true;
     }
   }
 
