@@ -9,8 +9,9 @@ import org.springframework.boot.health.contributor.Status;
 
 /**
  * Actuator health of the Consul registration ({@code /actuator/health/consulRegistration}): UP once Consul accepted
- * it; UNKNOWN while it is being sent (a Consul outage is retried in the background and is not the application's
- * failure); OUT_OF_SERVICE while draining and after deregistration.
+ * it; UNKNOWN while it is being sent or retried (a Consul outage is retried in the background and is not the
+ * application's failure; the {@code description} detail says why, e.g. ACL denied); OUT_OF_SERVICE while draining
+ * and after deregistration. From {@link io.github.grpcconsul.registration.ConsulRegistration#status()}.
  */
 final class ConsulRegistrationHealthIndicator implements HealthIndicator {
   private final ConsulServerRegistrations registrations;
@@ -31,7 +32,7 @@ final class ConsulRegistrationHealthIndicator implements HealthIndicator {
     for (ConsulServerRegistrations.Snapshot s : all) {
       Status status = switch (s.state()) {
         case REGISTERED -> Status.UP;
-        case REGISTERING -> Status.UNKNOWN;
+        case REGISTERING, RETRYING -> Status.UNKNOWN;
         case DRAINING, STOPPED -> Status.OUT_OF_SERVICE;
       };
       worst = worse(worst, status);
@@ -39,6 +40,7 @@ final class ConsulRegistrationHealthIndicator implements HealthIndicator {
       details.put("service", s.serviceName());
       details.put("address", s.address() + ":" + s.port());
       details.put("state", s.state().name());
+      details.put("description", s.description());
       details.put("health", s.health());
       details.put("since", s.since().toString());
       instances.put(s.serviceId(), details);

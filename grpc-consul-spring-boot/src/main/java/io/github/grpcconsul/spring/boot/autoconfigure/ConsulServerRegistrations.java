@@ -1,6 +1,7 @@
 package io.github.grpcconsul.spring.boot.autoconfigure;
 
 import io.github.grpcconsul.registration.ConsulRegistration;
+import io.github.grpcconsul.registration.RegistrationStatus;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import java.time.Duration;
@@ -35,21 +36,26 @@ public final class ConsulServerRegistrations implements SmartLifecycle, Applicat
   private static final Logger logger = Logger.getLogger(ConsulServerRegistrations.class.getName());
   private static final AtomicInteger threadCount = new AtomicInteger();
 
-  /** What this bean knows of a registration, for the health contributor. */
+  /** Where a registration stands ({@link RegistrationStatus.State}, named for the health contributor). */
   public enum State {
-    /** Sent to Consul; not accepted yet (retried with backoff while Consul is unreachable or refuses). */
+    /** Sent to Consul; no answer yet. */
     REGISTERING,
     /** Consul accepted the registration. */
     REGISTERED,
+    /** The last attempt failed (Consul unreachable, ACL denied, agent error); retried with backoff. */
+    RETRYING,
     /** Shutting down: not serving, in maintenance, draining, deregistering. */
     DRAINING,
     /** Deregistered (or never registered) and released. */
     STOPPED
   }
 
-  /** One registration's state, immutable. */
+  /**
+   * One registration's state, immutable: {@code description} is the library's one line (never the ACL token), e.g.
+   * "retrying: ACL denied (...)"; {@code health} is what was last reported to Consul (PASSING, WARNING, CRITICAL).
+   */
   public record Snapshot(String serviceName, String serviceId, String address, int port, State state,
-      String health, Instant since) {}
+      String description, String health, Instant since) {}
 
   private final RegistrationFactory factory;
   private final HealthSource healthSource;
@@ -101,7 +107,7 @@ public final class ConsulServerRegistrations implements SmartLifecycle, Applicat
       }
     }
     for (Entry entry : started) {
-      entry.registration.start().whenComplete((ok, failure) -> entry.moveTo(State.REGISTERING, State.REGISTERED));
+      entry.registration.start();
     }
   }
 
@@ -154,11 +160,9 @@ public final class ConsulServerRegistrations implements SmartLifecycle, Applicat
     // One after the other would add up the drain times: leave in parallel, wait for all.
     List<Thread> threads = new ArrayList<>();
     for (Entry entry : leaving) {
-      entry.moveTo(null, State.DRAINING);
-      Thread t = new Thread(() -> {
-        entry.registration.shutdownGracefully();
-        entry.moveTo(null, State.STOPPED);
-      }, "grpc-consul-spring-leave-" + entry.registration.serviceId());
+      entry.leaving();
+      Thread t = new Thread(entry.registration::shutdownGracefully,
+          "grpc-consul-spring-leave-" + entry.registration.serviceId());
       threads.add(t);
       t.start();
     }
@@ -232,25 +236,20 @@ public final class ConsulServerRegistrations implements SmartLifecycle, Applicat
 
   private final class Entry {
     final ConsulRegistration registration;
-    private State state = State.REGISTERING;
+    private boolean leaving;
     private String health = "PASSING";
-    private Instant since = Instant.now();
 
     Entry(ConsulRegistration registration) {
       this.registration = registration;
     }
 
-    /** Moves to {@code to} if the state is {@code from} (any when null). */
-    synchronized void moveTo(State from, State to) {
-      if (from == null || state == from) {
-        state = to;
-        since = Instant.now();
-      }
+    synchronized void leaving() {
+      leaving = true;
     }
 
     void setHealth(ConsulRegistration.Health h, String note) {
       synchronized (this) {
-        if (state == State.DRAINING || state == State.STOPPED) {
+        if (leaving) {
           return;
         }
         health = h.name();
@@ -258,9 +257,26 @@ public final class ConsulServerRegistrations implements SmartLifecycle, Applicat
       registration.setHealth(h, note);
     }
 
-    synchronized Snapshot snapshot() {
+    Snapshot snapshot() {
+      RegistrationStatus status = registration.status();
+      State state = switch (status.state()) {
+        case STARTING -> State.REGISTERING;
+        case REGISTERED -> State.REGISTERED;
+        case RETRYING -> State.RETRYING;
+        case DRAINING -> State.DRAINING;
+        case STOPPED -> State.STOPPED;
+      };
+      String reported;
+      synchronized (this) {
+        // shutdownGracefully() runs on another thread: between our decision and its first step it still says
+        // REGISTERED, but the instance is leaving.
+        if (leaving && (state == State.REGISTERED || state == State.REGISTERING || state == State.RETRYING)) {
+          state = State.DRAINING;
+        }
+        reported = health;
+      }
       return new Snapshot(factory.serviceName(), registration.serviceId(), registration.address(),
-          registration.port(), state, health, since);
+          registration.port(), state, status.description(), reported, status.since());
     }
   }
 }

@@ -194,12 +194,16 @@ class ThreeInstancesTest {
     consul.agent().faults().forPath("/v1/agent/service/register").respond(503, "boom");
     ConfigurableApplicationContext a = server("a");
     ConsulRegistrationHealthIndicator indicator = a.getBean(ConsulRegistrationHealthIndicator.class);
-    // Start-up does not wait for Consul, and a Consul outage is not the application's failure: UNKNOWN, not DOWN.
+    // Start-up does not wait for Consul, and a Consul outage is not the application's failure: UNKNOWN, not DOWN,
+    // with the library's reason.
     assertThat(indicator.health().getStatus()).isEqualTo(Status.UNKNOWN);
-    assertThat(indicator.health().getDetails()).containsEntry("state", "REGISTERING");
     await().atMost(Duration.ofSeconds(30))
         .until(() -> consul.agent().requestCount("/v1/agent/service/register") >= 2);
-    assertThat(indicator.health().getStatus()).isEqualTo(Status.UNKNOWN);
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      assertThat(indicator.health().getStatus()).isEqualTo(Status.UNKNOWN);
+      assertThat(indicator.health().getDetails()).containsEntry("state", "RETRYING");
+      assertThat((String) indicator.health().getDetails().get("description")).contains("503");
+    });
 
     consul.agent().faults().clear();
     await().atMost(Duration.ofSeconds(30)).until(() -> indicator.health().getStatus().equals(Status.UP));
