@@ -15,7 +15,8 @@ record AgentConfig(
     Path tlsKey,
     Path tlsClientCa,
     Duration checkReapInterval,
-    Duration deregisterCriticalServiceAfterMin) {
+    Duration deregisterCriticalServiceAfterMin,
+    Duration requestTimeout) {
 
   boolean tls() {
     return tlsCert != null;

@@ -25,23 +25,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <p>Thread-safe. Embedded use never prints and never exits the JVM; {@link #close()} leaves no threads behind.
  */
 public final class DevAgent implements AutoCloseable {
-  static {
-    // Must be set before the JDK's HTTP server classes load; without it each response waits ~40 ms on Nagle.
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-    // The JDK server waits forever for a request body that never comes, holding a handler thread; with a deadline
-    // such connections are closed. It does not limit parked blocking queries (their request is complete).
-    if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
-      System.setProperty("sun.net.httpserver.maxReqTime", "20");
-    }
-    // The JDK server keeps only 200 idle keep-alive connections by default; 1,000 watchers woken at once would
-    // lose most of theirs and reconnect. Consul (Go) keeps them.
-    if (System.getProperty("sun.net.httpserver.maxIdleConnections") == null) {
-      System.setProperty("sun.net.httpserver.maxIdleConnections", "4096");
-    }
-  }
-
   private final AgentConfig config;
   private final Faults faults = new Faults(new CopyOnWriteArrayList<>(), "");
   private final RequestCounter counter = new RequestCounter();
@@ -268,6 +251,7 @@ public final class DevAgent implements AutoCloseable {
     private Path tlsClientCa;
     private Duration checkReapInterval = Duration.ofSeconds(30);
     private Duration deregisterCriticalServiceAfterMin = Duration.ofMinutes(1);
+    private Duration requestTimeout = Duration.ofSeconds(20);
 
     private Builder() {}
 
@@ -342,6 +326,15 @@ public final class DevAgent implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How long a client may take to send one request, from its first byte to its last (headers and body); a slower
+     * client is disconnected. Default 20 s. Idle keep-alive connections and parked blocking queries are not limited.
+     */
+    public Builder requestTimeout(Duration timeout) {
+      this.requestTimeout = requirePositive(timeout, "requestTimeout");
+      return this;
+    }
+
     /** Builds a stopped agent; call {@link DevAgent#start()}. */
     public DevAgent build() {
       if (tlsClientCa != null && tlsCert == null) {
@@ -351,7 +344,8 @@ public final class DevAgent implements AutoCloseable {
         throw new IllegalStateException("aclReadOnlyToken needs aclManagementToken (ACLs are off without it)");
       }
       return new DevAgent(new AgentConfig(host, httpPort, datacenter, nodeName, aclManagementToken,
-          aclReadOnlyToken, tlsCert, tlsKey, tlsClientCa, checkReapInterval, deregisterCriticalServiceAfterMin));
+          aclReadOnlyToken, tlsCert, tlsKey, tlsClientCa, checkReapInterval, deregisterCriticalServiceAfterMin,
+          requestTimeout));
     }
 
     private static String requireName(String s, String what) {

@@ -207,6 +207,22 @@ final class StateStore {
     }
   }
 
+  /** Drops a parked query whose client went away; no answer is sent. */
+  void unpark(Waiter w) {
+    synchronized (this) {
+      Set<Waiter> set = waiters.get(w.topic);
+      if (set == null || !set.remove(w)) {
+        return;
+      }
+      if (set.isEmpty()) {
+        waiters.remove(w.topic);
+      }
+    }
+    if (w.timeout != null) {
+      w.timeout.cancel(false);
+    }
+  }
+
   private void expire(Waiter w) {
     synchronized (this) {
       Set<Waiter> set = waiters.get(w.topic);
