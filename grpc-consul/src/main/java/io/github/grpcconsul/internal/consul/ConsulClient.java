@@ -2,7 +2,6 @@ package io.github.grpcconsul.internal.consul;
 
 import io.github.grpcconsul.consul.ConsulConfig;
 import java.io.IOException;
-import java.lang.reflect.Method;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpResponse;
@@ -42,25 +41,23 @@ public final class ConsulClient implements AutoCloseable {
   private final ConsulConfig config;
   private final ScheduledThreadPoolExecutor executor;
   private final Object lock = new Object();
-  private HttpClient httpClient; // guarded by lock; dropped on close so its selector thread can end
+  private final HttpClients clients; // rebuilt when TLS files change; dropped on close so selector threads can end
   private ConsulHttp http; // guarded by lock
   private boolean closed; // guarded by lock
 
   private final List<Thread> threads; // the executor's threads, so tests can check they are gone
-  private final String httpClientName; // e.g. "jdk.internal.net.http.HttpClientImpl@1a2b(3)"
 
-  private ConsulClient(ConsulConfig config, HttpClient httpClient, ScheduledThreadPoolExecutor executor,
+  private ConsulClient(ConsulConfig config, HttpClients clients, ScheduledThreadPoolExecutor executor,
       List<Thread> threads) {
     this.config = config;
-    this.httpClient = httpClient;
+    this.clients = clients;
     this.executor = executor;
     this.threads = threads;
-    this.httpClientName = httpClient.toString();
-    this.http = new ConsulHttp(config, httpClient);
+    this.http = new ConsulHttp(config, clients);
   }
 
   /**
-   * Creates a client. TLS files are read here.
+   * Creates a client. TLS files are read here, and again whenever one of them changes (see {@link HttpClients}).
    *
    * @throws IllegalArgumentException when a TLS file cannot be read or parsed; the message names the file, the
    *     setting and the fix
@@ -71,16 +68,7 @@ public final class ConsulClient implements AutoCloseable {
     ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(THREADS, daemonThreads(threads));
     executor.setRemoveOnCancelPolicy(true);
     try {
-      HttpClient.Builder b = HttpClient.newBuilder()
-          .executor(executor)
-          .connectTimeout(config.connectTimeout())
-          .followRedirects(HttpClient.Redirect.NEVER)
-          // HTTP/1.1: no h2c upgrade dance over plain HTTP; one connection per concurrent blocking query.
-          .version(HttpClient.Version.HTTP_1_1);
-      if (ConfigAccess.usesTls(config)) {
-        b.sslContext(TlsSupport.sslContext(config));
-      }
-      return new ConsulClient(config, b.build(), executor, threads);
+      return new ConsulClient(config, new HttpClients(config, executor), executor, threads);
     } catch (IOException e) {
       executor.shutdownNow();
       throw new IllegalArgumentException(e.getMessage(), e);
@@ -106,7 +94,12 @@ public final class ConsulClient implements AutoCloseable {
 
   /** The JDK HttpClient's {@code toString()}, which carries the id its selector thread is named after. */
   String httpClientName() {
-    return httpClientName;
+    return clients.names().get(0);
+  }
+
+  /** Every JDK HttpClient's {@code toString()}: one more per change of the TLS files. */
+  List<String> httpClientNamesForTest() {
+    return clients.names();
   }
 
   /** The index in the config's address list that answered last. */
@@ -269,20 +262,17 @@ public final class ConsulClient implements AutoCloseable {
    */
   @Override
   public void close() {
-    HttpClient toDrop;
     ConsulHttp h;
     synchronized (lock) {
       if (closed) {
         return;
       }
       closed = true;
-      toDrop = httpClient;
       h = http;
-      httpClient = null;
       http = null;
     }
     h.cancelAll();
-    shutdownNowIfAvailable(toDrop);
+    clients.close();
     executor.shutdownNow();
   }
 
@@ -290,17 +280,6 @@ public final class ConsulClient implements AutoCloseable {
   public boolean isClosed() {
     synchronized (lock) {
       return closed;
-    }
-  }
-
-  private static void shutdownNowIfAvailable(HttpClient client) {
-    try {
-      Method m = HttpClient.class.getMethod("shutdownNow");
-      m.invoke(client);
-    } catch (NoSuchMethodException e) {
-      // JDK < 21: the client ends its selector thread once unreachable.
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      logger.log(Level.FINE, "HttpClient.shutdownNow failed", e);
     }
   }
 

@@ -27,15 +27,17 @@ final class ConsulHttp {
   private static final Logger logger = Logger.getLogger(ConsulHttp.class.getName());
 
   private final ConsulConfig config;
-  private final HttpClient http;
+  private final HttpClients clients;
+  private final TlsProblems tlsProblems;
   private final List<ConsulAddress> addresses;
   private final boolean forceTls;
   private final AtomicInteger preferred = new AtomicInteger();
   private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
 
-  ConsulHttp(ConsulConfig config, HttpClient http) {
+  ConsulHttp(ConsulConfig config, HttpClients clients) {
     this.config = config;
-    this.http = http;
+    this.clients = clients;
+    this.tlsProblems = new TlsProblems(config, clients.observations(), this::sendPlain, clients::clientChain);
     this.addresses = ConfigAccess.addresses(config);
     this.forceTls = config.tls();
   }
@@ -50,8 +52,10 @@ final class ConsulHttp {
   CompletableFuture<HttpResponse<byte[]>> send(Request req) {
     CompletableFuture<HttpResponse<byte[]>> result = new CompletableFuture<>();
     String token;
+    HttpClient http;
     try {
       token = ConfigAccess.token(config).get();
+      http = clients.current(); // a new client when a TLS file changed
     } catch (IOException | RuntimeException e) {
       result.completeExceptionally(e);
       return result;
@@ -67,15 +71,25 @@ final class ConsulHttp {
         }
       }
     });
-    attempt(req, token, result, current, preferred.get(), 0, null);
+    attempt(http, req, token, result, current, preferred.get(), 0, null);
     return result;
   }
 
-  private void attempt(Request req, String token, CompletableFuture<HttpResponse<byte[]>> result,
+  /** A request without token for {@link TlsProblems}' plain-HTTP probe. */
+  private CompletableFuture<HttpResponse<byte[]>> sendPlain(HttpRequest probe) {
+    try {
+      return clients.current().sendAsync(probe, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException | RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private void attempt(HttpClient http, Request req, String token, CompletableFuture<HttpResponse<byte[]>> result,
       AtomicReference<CompletableFuture<?>> current, int start, int tried, IOException previous) {
     int idx = (start + tried) % addresses.size();
     ConsulAddress address = addresses.get(idx);
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(address.baseUri(forceTls) + req.target()))
+    URI uri = URI.create(address.baseUri(forceTls) + req.target());
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri)
         .timeout(req.timeout())
         .method(req.method(), req.body() == null ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofByteArray(req.body()));
@@ -97,10 +111,16 @@ final class ConsulHttp {
       f.cancel(true);
       return;
     }
+    String what = req.method() + " " + req.path();
     f.whenComplete((resp, err) -> {
       if (err == null) {
-        preferred.set(idx);
-        result.complete(resp);
+        IOException wrongProtocol = tlsProblems.wrongProtocolAnswer(uri, what, resp);
+        if (wrongProtocol == null) {
+          preferred.set(idx);
+          result.complete(resp);
+        } else {
+          failed(http, req, token, result, current, start, tried, previous, wrongProtocol);
+        }
         return;
       }
       Throwable cause = AsyncFailures.unwrap(err);
@@ -111,18 +131,27 @@ final class ConsulHttp {
         result.completeExceptionally(cause);
         return;
       }
-      IOException io = new IOException("cannot reach Consul at " + address + " (" + req.method() + " " + req.path()
-          + "): " + cause, cause);
-      if (previous != null) {
-        io.addSuppressed(previous);
-      }
-      if (tried + 1 < addresses.size()) {
-        logger.log(Level.FINE, "{0}; trying the next address", io.getMessage());
-        attempt(req, token, result, current, start, tried + 1, io);
-      } else {
-        result.completeExceptionally(io);
-      }
+      IOException generic = new IOException("cannot reach Consul at " + address + " (" + what + "): " + cause, cause);
+      tlsProblems.explain(uri, what, cause, generic).thenAccept(io ->
+          failed(http, req, token, result, current, start, tried, previous, io));
     });
+  }
+
+  /** Tries the next address, or fails the call when every address was tried. */
+  private void failed(HttpClient http, Request req, String token, CompletableFuture<HttpResponse<byte[]>> result,
+      AtomicReference<CompletableFuture<?>> current, int start, int tried, IOException previous, IOException io) {
+    if (result.isDone()) {
+      return;
+    }
+    if (previous != null) {
+      io.addSuppressed(previous);
+    }
+    if (tried + 1 < addresses.size()) {
+      logger.log(Level.FINE, "{0}; trying the next address", io.getMessage());
+      attempt(http, req, token, result, current, start, tried + 1, io);
+    } else {
+      result.completeExceptionally(io);
+    }
   }
 
   /** Cancels every in-flight request (their connections are closed). */

@@ -93,6 +93,7 @@ final class ConsulJson {
   static final String PATH_MAINTENANCE = "/v1/agent/service/maintenance/";
   static final String PATH_AGENT_SELF = "/v1/agent/self";
   static final String PATH_KV = "/v1/kv/";
+  static final String PATH_STATUS_LEADER = "/v1/status/leader";
 
   // Consul's error texts that we interpret (ACL ones: acl/errors.go; the TTL one: the agent's check update)
   static final String ERR_ACL_NOT_FOUND = "ACL not found";
