@@ -150,6 +150,7 @@ final class ConsulHttp {
       logger.log(Level.FINE, "{0}; trying the next address", io.getMessage());
       attempt(http, req, token, result, current, start, tried + 1, io);
     } else {
+      logger.log(Level.FINE, "{0}", io.getMessage()); // every attempt; callers log once per streak
       result.completeExceptionally(io);
     }
   }

@@ -2,6 +2,7 @@ package io.github.grpcconsul.internal.consul;
 
 import static io.github.grpcconsul.internal.consul.ConsulClientProtocolTest.failure;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.github.grpcconsul.devagent.DevAgent;
 import io.github.grpcconsul.internal.consul.ConsulTlsException.Kind;
@@ -272,5 +273,39 @@ class TlsMistakesTest {
         + " cannot be used").hasMessageContaining("does not belong to the client certificate \"" + files[0] + "\"");
     clientFiles(good, KeyFormat.TRADITIONAL);
     works();
+  }
+
+  @Test
+  void rotation_inFlightRequestsFinishOnTheOldClient_andRetiredClientsLeaveNoThread() throws Exception {
+    httpsAgent(ecCa, Alg.EC, ecCa);
+    Path[] files = clientFiles(TestPki.leaf(ecCa, "client.dc1.consul", Alg.EC, List.of()), KeyFormat.TRADITIONAL);
+    client(Map.of("CONSUL_HTTP_ADDR", "https://" + agent.httpAddress(), "CONSUL_CACERT", caFile(ecCa).toString(),
+        "CONSUL_CLIENT_CERT", files[0].toString(), "CONSUL_CLIENT_KEY", files[1].toString()));
+    long index = client.healthService(HealthQuery.of("web"), 0, Duration.ZERO).get(30, TimeUnit.SECONDS).index();
+    var parked = client.healthService(HealthQuery.of("web"), index, Duration.ofSeconds(3));
+    await().atMost(Duration.ofSeconds(20)).until(() -> agent.parkedQueries() == 1);
+    for (int i = 0; i < 3; i++) {
+      clientFiles(TestPki.leaf(ecCa, "client.dc1.consul", Alg.EC, List.of()), KeyFormat.PKCS8);
+      works();
+    }
+    // the blocking query started before the rotations ends normally, on the client it started on
+    assertThat(parked.get(30, TimeUnit.SECONDS).index()).isEqualTo(index);
+    List<String> names = client.httpClientNamesForTest();
+    assertThat(names).hasSize(4);
+    List<String> retired = names.subList(0, 3).stream()
+        .map(n -> "HttpClient-" + ConsulClientProtocolTest.selectorId(n) + "-SelectorManager").toList();
+    String last = "HttpClient-" + ConsulClientProtocolTest.selectorId(names.get(3)) + "-SelectorManager";
+    // nothing references the retired clients: their selector threads end while the ConsulClient is still open
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+      System.gc();
+      assertThat(ConsulClientProtocolTest.liveThreadNames()).doesNotContainAnyElementsOf(retired).contains(last);
+    });
+    List<Thread> threads = client.threadsForTest();
+    client.close();
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+      System.gc();
+      assertThat(threads).noneMatch(Thread::isAlive);
+      assertThat(ConsulClientProtocolTest.liveThreadNames()).doesNotContain(last);
+    });
   }
 }
