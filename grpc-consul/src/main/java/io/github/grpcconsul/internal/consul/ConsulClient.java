@@ -15,24 +15,22 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
- * An asynchronous client for the part of Consul's HTTP API this library uses. One JDK {@link HttpClient} per
- * instance, running on a small executor of daemon threads named {@code grpc-consul-http-N} that the client owns (it
+ * An asynchronous client for the part of Consul's HTTP API this library uses. One JDK {@link HttpClient} at a time per
+ * instance (a new one when the TLS files change: {@link HttpClients}), running on a small executor of daemon threads named {@code grpc-consul-http-N} that the client owns (it
  * also serves as the {@link #scheduler() scheduler} for {@link BlockingQuery} loops, so watches need no thread of
  * their own). No method blocks the caller. {@link #close()} aborts in-flight requests and leaves no thread behind.
  *
  * <p>Failures complete the futures with {@link ConsulException} (Consul answered an HTTP error) or an
- * {@link IOException} (no configured address could be reached, or the body was not what Consul sends). The ACL token
+ * {@link IOException} (no configured address could be reached, or the body was not what Consul sends; a
+ * {@link ConsulTlsException} when TLS is misconfigured, naming the fix). The ACL token
  * travels only in the {@code X-Consul-Token} header and is never logged. {@code ns}/{@code partition} are never sent
  * (Consul CE rejects them).
  *
  * <p><i>Internal, not a stable API.</i>
  */
 public final class ConsulClient implements AutoCloseable {
-  private static final Logger logger = Logger.getLogger(ConsulClient.class.getName());
   private static final AtomicInteger THREAD_IDS = new AtomicInteger();
   private static final int THREADS = 2;
   /** Slack on top of Consul's {@code wait + wait/16} before a blocking query is declared timed out. */

@@ -46,10 +46,6 @@ final class TlsSupport {
   /** What a TLS set-up was built from: the context, and the client chain (empty without a client certificate). */
   record Material(SSLContext context, List<X509Certificate> clientChain) {}
 
-  static SSLContext sslContext(ConsulConfig cfg) throws IOException {
-    return load(cfg, new TlsProblems.Observations()).context();
-  }
-
   /**
    * Reads the CA, client certificate and key files and builds a context whose key manager reports the agent's
    * certificate requests to {@code observations}.
