@@ -100,6 +100,7 @@ final class ConsulHttp {
       b.header("Content-Type", "application/json");
     }
     CompletableFuture<HttpResponse<byte[]>> f;
+    long sent = System.nanoTime();
     try {
       f = http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (RuntimeException e) {
@@ -132,7 +133,7 @@ final class ConsulHttp {
         return;
       }
       IOException generic = new IOException("cannot reach Consul at " + address + " (" + what + "): " + cause, cause);
-      tlsProblems.explain(uri, what, cause, generic).thenAccept(io ->
+      tlsProblems.explain(uri, what, cause, generic, sent).thenAccept(io ->
           failed(http, req, token, result, current, start, tried, previous, io));
     });
   }

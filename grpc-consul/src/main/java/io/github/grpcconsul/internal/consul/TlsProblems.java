@@ -43,8 +43,6 @@ import javax.net.ssl.X509ExtendedKeyManager;
 final class TlsProblems {
   /** Go's TLS server answers plain HTTP on its HTTPS port with a 400 and exactly this body (plus a newline). */
   static final String GO_HTTPS_ANSWER = "Client sent an HTTP request to an HTTPS server.";
-  /** How long a "the agent asked for a client certificate" observation explains a failure on that address. */
-  private static final long REQUEST_MEMORY_NANOS = Duration.ofSeconds(60).toNanos();
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
 
   private final ConsulConfig config;
@@ -104,10 +102,13 @@ final class TlsProblems {
       requests.put(host + ":" + port, new CertificateRequest(List.copyOf(names), System.nanoTime()));
     }
 
-    /** The CAs the agent at host:port named when it last asked for a client certificate, if it did lately. */
-    List<String> certificateRequest(String host, int port) {
+    /**
+     * The CAs the agent at host:port named when it asked for a client certificate, if it did in a handshake that
+     * began after {@code sinceNanos} (so an older handshake cannot explain a newer failure).
+     */
+    List<String> certificateRequest(String host, int port, long sinceNanos) {
       CertificateRequest r = requests.get(host + ":" + port);
-      if (r == null || System.nanoTime() - r.atNanos() > REQUEST_MEMORY_NANOS) {
+      if (r == null || r.atNanos() - sinceNanos < 0) {
         return null;
       }
       return r.issuers();
@@ -185,10 +186,11 @@ final class TlsProblems {
   }
 
   /**
-   * The error to report for a failed exchange with {@code uri}: a {@link ConsulTlsException} for a TLS mistake,
-   * otherwise {@code generic}. Never fails; may send one plain-HTTP probe first.
+   * The error to report for a failed exchange with {@code uri}, sent at {@code sentNanos} ({@link System#nanoTime()}):
+   * a {@link ConsulTlsException} for a TLS mistake, otherwise {@code generic}. Never fails; may send one plain-HTTP
+   * probe first.
    */
-  CompletableFuture<IOException> explain(URI uri, String what, Throwable cause, IOException generic) {
+  CompletableFuture<IOException> explain(URI uri, String what, Throwable cause, IOException generic, long sentNanos) {
     UntrustedAgent untrusted = find(cause, UntrustedAgent.class);
     if (untrusted != null) {
       return CompletableFuture.completedFuture(untrusted(uri, what, untrusted));
@@ -201,7 +203,7 @@ final class TlsProblems {
     if (ssl == null || !"https".equals(uri.getScheme())) {
       return CompletableFuture.completedFuture(generic);
     }
-    List<String> accepted = observations.certificateRequest(uri.getHost(), uri.getPort());
+    List<String> accepted = observations.certificateRequest(uri.getHost(), uri.getPort(), sentNanos);
     if (accepted != null) {
       return CompletableFuture.completedFuture(clientCertificate(uri, what, accepted, ssl));
     }

@@ -308,4 +308,19 @@ class TlsMistakesTest {
       assertThat(ConsulClientProtocolTest.liveThreadNames()).doesNotContain(last);
     });
   }
+
+  @Test
+  void agentReplacedByAPlainOneOnTheSamePort_aftermTlsWorked_saysPlainHttp_notTheClientCertificate()
+      throws Exception {
+    httpsAgent(rsaCa, Alg.RSA, rsaCa);
+    int port = port();
+    Path[] files = clientFiles(TestPki.leaf(rsaCa, "client.dc1.consul", Alg.RSA, List.of()), KeyFormat.TRADITIONAL);
+    client(Map.of("CONSUL_HTTP_ADDR", "https://" + agent.httpAddress(), "CONSUL_CACERT", caFile(rsaCa).toString(),
+        "CONSUL_CLIENT_CERT", files[0].toString(), "CONSUL_CLIENT_KEY", files[1].toString()));
+    works(); // the agent asked for our certificate in this handshake
+    agent.close();
+    agent = DevAgent.builder().httpPort(port).build();
+    agent.start();
+    assertThat(tlsFailure(Kind.AGENT_SPEAKS_HTTP).getMessage()).contains("use http:// in CONSUL_HTTP_ADDR");
+  }
 }
