@@ -47,11 +47,13 @@ final class AgentRun {
     probes.allowCoreThreadTimeOut(true);
     NettyServer server = null;
     try {
-      StateStore store = new StateStore(cfg.datacenter(), cfg.nodeName(), cfg.advertiseAddress(), handlers, timer);
+      StateStore store = new StateStore(cfg.datacenter(), cfg.nodeName(), cfg.advertiseAddress(), cfg.nodeMeta(),
+          handlers, timer);
       CheckRunner checks = new CheckRunner(store, timer, probes);
       store.setLocalChecks(checks);
+      registerDefinitions(cfg, store);
       checks.startReaper(cfg.checkReapInterval(), cfg.deregisterCriticalServiceAfterMin());
-      Acl acl = new Acl(cfg.aclManagementToken(), cfg.aclReadOnlyToken());
+      Acl acl = new Acl(cfg.aclManagementToken(), cfg.aclReadOnlyToken(), cfg.aclDefaultAllow());
       Router router = Endpoints.routes(store, cfg);
       HttpFront front = new HttpFront(router, acl, faults, counter, handlers, timer);
       server = bind(cfg, port, front);
@@ -65,6 +67,26 @@ final class AgentRun {
       probes.shutdownNow();
       throw e;
     }
+  }
+
+  /** The config files' services, then their checks, as Consul registers them at start. */
+  private static void registerDefinitions(AgentConfig cfg, StateStore store) {
+    store.write(() -> {
+      for (ServiceDef s : cfg.services()) {
+        store.registerService(s, false);
+      }
+      for (CheckDef c : cfg.checks()) {
+        ServiceEntry owner = null;
+        if (!c.serviceId().isEmpty()) {
+          owner = store.agentService(c.serviceId());
+          if (owner == null) {
+            throw new IllegalArgumentException("check \"" + c.checkId() + "\": ServiceID \"" + c.serviceId()
+                + "\" does not exist (define the service in a config file too)");
+          }
+        }
+        store.addAgentCheck(c, owner, false);
+      }
+    });
   }
 
   private static NettyServer bind(AgentConfig cfg, int port, HttpFront front) throws IOException {

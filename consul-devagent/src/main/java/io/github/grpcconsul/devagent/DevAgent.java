@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -252,6 +253,11 @@ public final class DevAgent implements AutoCloseable {
     private Duration checkReapInterval = Duration.ofSeconds(30);
     private Duration deregisterCriticalServiceAfterMin = Duration.ofMinutes(1);
     private Duration requestTimeout = Duration.ofSeconds(20);
+    private String nodeAddress;
+    private Map<String, String> nodeMeta = Map.of();
+    private boolean aclDefaultAllow;
+    private List<ServiceDef> services = List.of();
+    private List<CheckDef> checks = List.of();
 
     private Builder() {}
 
@@ -335,6 +341,31 @@ public final class DevAgent implements AutoCloseable {
       return this;
     }
 
+    /** The node's catalog Address (config bind_addr / -bind); default the listen address. */
+    Builder nodeAddress(String address) {
+      this.nodeAddress = address;
+      return this;
+    }
+
+    /** Extra node metadata (config node_meta). */
+    Builder nodeMeta(Map<String, String> meta) {
+      this.nodeMeta = Map.copyOf(meta);
+      return this;
+    }
+
+    /** With ACLs on, default policy allow instead of deny (config acl.default_policy). */
+    Builder aclDefaultAllow(boolean allow) {
+      this.aclDefaultAllow = allow;
+      return this;
+    }
+
+    /** Services and checks registered at every start (config files' definitions). */
+    Builder definitions(List<ServiceDef> services, List<CheckDef> checks) {
+      this.services = List.copyOf(services);
+      this.checks = List.copyOf(checks);
+      return this;
+    }
+
     /** Builds a stopped agent; call {@link DevAgent#start()}. */
     public DevAgent build() {
       if (tlsClientCa != null && tlsCert == null) {
@@ -345,7 +376,7 @@ public final class DevAgent implements AutoCloseable {
       }
       return new DevAgent(new AgentConfig(host, httpPort, datacenter, nodeName, aclManagementToken,
           aclReadOnlyToken, tlsCert, tlsKey, tlsClientCa, checkReapInterval, deregisterCriticalServiceAfterMin,
-          requestTimeout));
+          requestTimeout, nodeAddress, nodeMeta, aclDefaultAllow, services, checks));
     }
 
     private static String requireName(String s, String what) {
