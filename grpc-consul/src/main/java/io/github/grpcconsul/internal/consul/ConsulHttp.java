@@ -75,13 +75,17 @@ final class ConsulHttp {
     return result;
   }
 
-  /** A request without token for {@link TlsProblems}' plain-HTTP probe. */
+  /** A request without token for {@link TlsProblems}' plain-HTTP probe; {@link #cancelAll()} aborts it too. */
   private CompletableFuture<HttpResponse<byte[]>> sendPlain(HttpRequest probe) {
+    CompletableFuture<HttpResponse<byte[]>> f;
     try {
-      return clients.current().sendAsync(probe, HttpResponse.BodyHandlers.ofByteArray());
+      f = clients.current().sendAsync(probe, HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException | RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+    inFlight.add(f);
+    f.whenComplete((r, e) -> inFlight.remove(f));
+    return f;
   }
 
   private void attempt(HttpClient http, Request req, String token, CompletableFuture<HttpResponse<byte[]>> result,

@@ -135,8 +135,8 @@ final class TlsProblems {
 
     @Override
     public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-      if (socket != null && socket.getInetAddress() != null) {
-        observations.certificateRequested(socket.getInetAddress().getHostName(), socket.getPort(), issuers);
+      if (socket != null && socket.getRemoteSocketAddress() instanceof java.net.InetSocketAddress a) {
+        observations.certificateRequested(a.getHostString(), a.getPort(), issuers); // getHostString: no DNS lookup
       }
       return delegate == null ? null : delegate.chooseClientAlias(keyType, issuers, socket);
     }

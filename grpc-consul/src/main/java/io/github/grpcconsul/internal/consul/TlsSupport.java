@@ -236,7 +236,8 @@ final class TlsSupport {
       try {
         delegate.checkServerTrusted(chain, authType, socket);
       } catch (CertificateException e) {
-        throw new TlsProblems.NameMismatch(chain, socket == null ? null : socket.getInetAddress().getHostName(),
+        throw new TlsProblems.NameMismatch(chain, socket != null
+            && socket.getRemoteSocketAddress() instanceof java.net.InetSocketAddress a ? a.getHostString() : null,
             false, e);
       }
     }
