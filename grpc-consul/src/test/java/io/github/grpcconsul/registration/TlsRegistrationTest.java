@@ -70,10 +70,14 @@ class TlsRegistrationTest {
             .contains("the agent refused our client certificate (subject \"CN=rogue\", issuer \"CN=Some Other CA\")")
             .contains("CONSUL_CLIENT_CERT \"" + cert + "\"")
             .doesNotContain("tok-secret");
+        RegistrationStatus status = registration.status();
+        assertThat(status.state()).isEqualTo(RegistrationStatus.State.RETRYING);
+        assertThat(status.description()).startsWith("retrying: TLS misconfigured (TLS problem with Consul at https://")
+            .contains("the agent refused our client certificate").doesNotContain("tok-secret");
         Issued good = TestPki.leaf(ca, "client", Alg.EC, List.of());
         TestPki.write(key, TestPki.pem(good.keys().getPrivate(), KeyFormat.SEC1_MINIMAL));
         TestPki.write(cert, TestPki.pem(good.cert()));
-        await().atMost(Duration.ofSeconds(30)).until(registration::isRegisteredForTest);
+        assertThat(registration.awaitRegistered(Duration.ofSeconds(30))).isTrue();
         assertThat(log.messages(Level.WARNING)).hasSize(1);
       } finally {
         http.removeHandler(counter);
