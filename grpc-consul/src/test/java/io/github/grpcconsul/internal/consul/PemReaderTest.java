@@ -139,4 +139,20 @@ class PemReaderTest {
         .hasMessageContaining("the client key \"" + key + "\"").hasMessageContaining("does not belong to the client"
             + " certificate \"" + cert + "\"");
   }
+
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"secp384r1", "secp521r1"})
+  void sec1KeysWithoutCurve_p384AndP521_followFromTheKeyLength(String curve) throws Exception {
+    java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+    g.initialize(new java.security.spec.ECGenParameterSpec(curve));
+    java.security.KeyPair kp = g.generateKeyPair();
+    java.security.interfaces.ECPrivateKey ec = (java.security.interfaces.ECPrivateKey) kp.getPrivate();
+    int bits = curve.equals("secp384r1") ? 384 : 521;
+    String pem = "-----BEGIN EC PRIVATE KEY-----\n" + java.util.Base64.getMimeEncoder().encodeToString(
+        new org.bouncycastle.asn1.sec.ECPrivateKey(bits, ec.getS()).getEncoded()) + "\n-----END EC PRIVATE KEY-----\n";
+    java.security.interfaces.ECPrivateKey read = (java.security.interfaces.ECPrivateKey) PemReader.privateKey(
+        write("key.pem", pem));
+    assertThat(read.getS()).isEqualTo(ec.getS());
+    assertThat(read.getParams().getOrder()).isEqualTo(ec.getParams().getOrder());
+  }
 }
