@@ -340,19 +340,25 @@ public final class ConsulConfig {
       return this;
     }
 
-    /** PEM file with the CA certificates to trust (default: the JVM's trust store). */
+    /**
+     * PEM file with the CA certificates to trust (default: the JVM's trust store). Re-read when it changes.
+     */
     public Builder caCertFile(Path file) {
       this.caCertFile = file;
       return this;
     }
 
-    /** PEM client certificate (chain) for mTLS; needs {@link #clientKeyFile}. */
+    /** PEM client certificate (chain) for mTLS; needs {@link #clientKeyFile}. Re-read when it changes. */
     public Builder clientCertFile(Path file) {
       this.clientCertFile = file;
       return this;
     }
 
-    /** Unencrypted PKCS#8 PEM key ({@code -----BEGIN PRIVATE KEY-----}) of the client certificate. */
+    /**
+     * Unencrypted PEM key of the client certificate: PKCS#8 ({@code BEGIN PRIVATE KEY}), PKCS#1 RSA
+     * ({@code BEGIN RSA PRIVATE KEY}) or SEC1 EC ({@code BEGIN EC PRIVATE KEY}, as {@code consul tls cert create}
+     * writes it). Re-read when it changes.
+     */
     public Builder clientKeyFile(Path file) {
       this.clientKeyFile = file;
       return this;

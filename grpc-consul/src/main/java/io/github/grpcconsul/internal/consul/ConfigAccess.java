@@ -60,6 +60,10 @@ public final class ConfigAccess {
 
   /** A config read from {@code env} as if it were the process environment (tests, tools). */
   public static ConsulConfig fromEnvironment(Map<String, String> env) {
+    if (accessor == null) {
+      // Nothing has touched ConsulConfig yet, so its static initialiser (which installs the accessor) has not run.
+      ConsulConfig.newBuilder();
+    }
     return accessor.fromEnvironment(env);
   }
 }

@@ -2,7 +2,6 @@ package io.github.grpcconsul.internal.consul;
 
 import io.github.grpcconsul.consul.ConsulConfig;
 import java.io.IOException;
-import java.lang.reflect.Method;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpResponse;
@@ -16,24 +15,22 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
- * An asynchronous client for the part of Consul's HTTP API this library uses. One JDK {@link HttpClient} per
- * instance, running on a small executor of daemon threads named {@code grpc-consul-http-N} that the client owns (it
+ * An asynchronous client for the part of Consul's HTTP API this library uses. One JDK {@link HttpClient} at a time per
+ * instance (a new one when the TLS files change: {@link HttpClients}), running on a small executor of daemon threads named {@code grpc-consul-http-N} that the client owns (it
  * also serves as the {@link #scheduler() scheduler} for {@link BlockingQuery} loops, so watches need no thread of
  * their own). No method blocks the caller. {@link #close()} aborts in-flight requests and leaves no thread behind.
  *
  * <p>Failures complete the futures with {@link ConsulException} (Consul answered an HTTP error) or an
- * {@link IOException} (no configured address could be reached, or the body was not what Consul sends). The ACL token
+ * {@link IOException} (no configured address could be reached, or the body was not what Consul sends; a
+ * {@link ConsulTlsException} when TLS is misconfigured, naming the fix). The ACL token
  * travels only in the {@code X-Consul-Token} header and is never logged. {@code ns}/{@code partition} are never sent
  * (Consul CE rejects them).
  *
  * <p><i>Internal, not a stable API.</i>
  */
 public final class ConsulClient implements AutoCloseable {
-  private static final Logger logger = Logger.getLogger(ConsulClient.class.getName());
   private static final AtomicInteger THREAD_IDS = new AtomicInteger();
   private static final int THREADS = 2;
   /** Slack on top of Consul's {@code wait + wait/16} before a blocking query is declared timed out. */
@@ -42,27 +39,25 @@ public final class ConsulClient implements AutoCloseable {
   private final ConsulConfig config;
   private final ScheduledThreadPoolExecutor executor;
   private final Object lock = new Object();
-  private HttpClient httpClient; // guarded by lock; dropped on close so its selector thread can end
+  private final HttpClients clients; // rebuilt when TLS files change; dropped on close so selector threads can end
   private ConsulHttp http; // guarded by lock
   private boolean closed; // guarded by lock
   private AgentProbe agentProbe; // guarded by lock; created on first use
   private long closedAttempts; // guarded by lock: requestAttempts() once closed
 
   private final List<Thread> threads; // the executor's threads, so tests can check they are gone
-  private final String httpClientName; // e.g. "jdk.internal.net.http.HttpClientImpl@1a2b(3)"
 
-  private ConsulClient(ConsulConfig config, HttpClient httpClient, ScheduledThreadPoolExecutor executor,
+  private ConsulClient(ConsulConfig config, HttpClients clients, ScheduledThreadPoolExecutor executor,
       List<Thread> threads) {
     this.config = config;
-    this.httpClient = httpClient;
+    this.clients = clients;
     this.executor = executor;
     this.threads = threads;
-    this.httpClientName = httpClient.toString();
-    this.http = new ConsulHttp(config, httpClient);
+    this.http = new ConsulHttp(config, clients);
   }
 
   /**
-   * Creates a client. TLS files are read here.
+   * Creates a client. TLS files are read here, and again whenever one of them changes (see {@link HttpClients}).
    *
    * @throws IllegalArgumentException when a TLS file cannot be read or parsed; the message names the file, the
    *     setting and the fix
@@ -73,16 +68,7 @@ public final class ConsulClient implements AutoCloseable {
     ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(THREADS, daemonThreads(threads));
     executor.setRemoveOnCancelPolicy(true);
     try {
-      HttpClient.Builder b = HttpClient.newBuilder()
-          .executor(executor)
-          .connectTimeout(config.connectTimeout())
-          .followRedirects(HttpClient.Redirect.NEVER)
-          // HTTP/1.1: no h2c upgrade dance over plain HTTP; one connection per concurrent blocking query.
-          .version(HttpClient.Version.HTTP_1_1);
-      if (ConfigAccess.usesTls(config)) {
-        b.sslContext(TlsSupport.sslContext(config));
-      }
-      return new ConsulClient(config, b.build(), executor, threads);
+      return new ConsulClient(config, new HttpClients(config, executor), executor, threads);
     } catch (IOException e) {
       executor.shutdownNow();
       throw new IllegalArgumentException(e.getMessage(), e);
@@ -108,7 +94,12 @@ public final class ConsulClient implements AutoCloseable {
 
   /** The JDK HttpClient's {@code toString()}, which carries the id its selector thread is named after. */
   String httpClientName() {
-    return httpClientName;
+    return clients.names().get(0);
+  }
+
+  /** Every JDK HttpClient's {@code toString()}: one more per change of the TLS files. */
+  List<String> httpClientNamesForTest() {
+    return clients.names();
   }
 
   /** The index in the config's address list that answered last. */
@@ -359,7 +350,6 @@ public final class ConsulClient implements AutoCloseable {
    */
   @Override
   public void close() {
-    HttpClient toDrop;
     ConsulHttp h;
     AgentProbe probe;
     synchronized (lock) {
@@ -367,18 +357,16 @@ public final class ConsulClient implements AutoCloseable {
         return;
       }
       closed = true;
-      toDrop = httpClient;
       h = http;
       probe = agentProbe;
       closedAttempts = h.attempts();
-      httpClient = null;
       http = null;
     }
     if (probe != null) {
       probe.close();
     }
     h.cancelAll();
-    shutdownNowIfAvailable(toDrop);
+    clients.close();
     executor.shutdownNow();
   }
 
@@ -386,17 +374,6 @@ public final class ConsulClient implements AutoCloseable {
   public boolean isClosed() {
     synchronized (lock) {
       return closed;
-    }
-  }
-
-  private static void shutdownNowIfAvailable(HttpClient client) {
-    try {
-      Method m = HttpClient.class.getMethod("shutdownNow");
-      m.invoke(client);
-    } catch (NoSuchMethodException e) {
-      // JDK < 21: the client ends its selector thread once unreachable.
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      logger.log(Level.FINE, "HttpClient.shutdownNow failed", e);
     }
   }
 

@@ -28,7 +28,8 @@ final class ConsulHttp {
   private static final Logger logger = Logger.getLogger(ConsulHttp.class.getName());
 
   private final ConsulConfig config;
-  private final HttpClient http;
+  private final HttpClients clients;
+  private final TlsProblems tlsProblems;
   private final List<ConsulAddress> addresses;
   private final boolean forceTls;
   private final AtomicInteger preferred = new AtomicInteger();
@@ -38,9 +39,10 @@ final class ConsulHttp {
   /** The same, over every client in the JVM (what an agent sees from this process; for the benchmarks). */
   private static final LongAdder ATTEMPTS_IN_JVM = new LongAdder();
 
-  ConsulHttp(ConsulConfig config, HttpClient http) {
+  ConsulHttp(ConsulConfig config, HttpClients clients) {
     this.config = config;
-    this.http = http;
+    this.clients = clients;
+    this.tlsProblems = new TlsProblems(config, clients.observations(), this::sendPlain, clients::clientChain);
     this.addresses = ConfigAccess.addresses(config);
     this.forceTls = config.tls();
   }
@@ -63,13 +65,15 @@ final class ConsulHttp {
   CompletableFuture<HttpResponse<byte[]>> send(Request req, boolean withToken) {
     CompletableFuture<HttpResponse<byte[]>> result = new CompletableFuture<>();
     String token = "";
-    if (withToken) {
-      try {
+    HttpClient http;
+    try {
+      if (withToken) {
         token = ConfigAccess.token(config).get();
-      } catch (IOException | RuntimeException e) {
-        result.completeExceptionally(e);
-        return result;
       }
+      http = clients.current(); // a new client when a TLS file changed
+    } catch (IOException | RuntimeException e) {
+      result.completeExceptionally(e);
+      return result;
     }
     AtomicReference<CompletableFuture<?>> current = new AtomicReference<>();
     inFlight.add(result);
@@ -82,15 +86,29 @@ final class ConsulHttp {
         }
       }
     });
-    attempt(req, token, result, current, preferred.get(), 0, null);
+    attempt(http, req, token, result, current, preferred.get(), 0, null);
     return result;
   }
 
-  private void attempt(Request req, String token, CompletableFuture<HttpResponse<byte[]>> result,
+  /** A request without token for {@link TlsProblems}' plain-HTTP probe; {@link #cancelAll()} aborts it too. */
+  private CompletableFuture<HttpResponse<byte[]>> sendPlain(HttpRequest probe) {
+    CompletableFuture<HttpResponse<byte[]>> f;
+    try {
+      f = clients.current().sendAsync(probe, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException | RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    inFlight.add(f);
+    f.whenComplete((r, e) -> inFlight.remove(f));
+    return f;
+  }
+
+  private void attempt(HttpClient http, Request req, String token, CompletableFuture<HttpResponse<byte[]>> result,
       AtomicReference<CompletableFuture<?>> current, int start, int tried, IOException previous) {
     int idx = (start + tried) % addresses.size();
     ConsulAddress address = addresses.get(idx);
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(address.baseUri(forceTls) + req.target()))
+    URI uri = URI.create(address.baseUri(forceTls) + req.target());
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri)
         .timeout(req.timeout())
         .method(req.method(), req.body() == null ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofByteArray(req.body()));
@@ -103,6 +121,7 @@ final class ConsulHttp {
     CompletableFuture<HttpResponse<byte[]>> f;
     attempts.increment();
     ATTEMPTS_IN_JVM.increment();
+    long sent = System.nanoTime();
     try {
       f = http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (RuntimeException e) {
@@ -114,10 +133,16 @@ final class ConsulHttp {
       f.cancel(true);
       return;
     }
+    String what = req.method() + " " + req.path();
     f.whenComplete((resp, err) -> {
       if (err == null) {
-        preferred.set(idx);
-        result.complete(resp);
+        IOException wrongProtocol = tlsProblems.wrongProtocolAnswer(uri, what, resp);
+        if (wrongProtocol == null) {
+          preferred.set(idx);
+          result.complete(resp);
+        } else {
+          failed(http, req, token, result, current, start, tried, previous, wrongProtocol);
+        }
         return;
       }
       Throwable cause = AsyncFailures.unwrap(err);
@@ -128,18 +153,31 @@ final class ConsulHttp {
         result.completeExceptionally(cause);
         return;
       }
-      IOException io = new ConsulUnreachableException("cannot reach Consul at " + address + " (" + req.method() + " " + req.path()
-          + "): " + cause, cause);
-      if (previous != null) {
-        io.addSuppressed(previous);
-      }
-      if (tried + 1 < addresses.size()) {
-        logger.log(Level.FINE, "{0}; trying the next address", io.getMessage());
-        attempt(req, token, result, current, start, tried + 1, io);
-      } else {
-        result.completeExceptionally(io);
-      }
+      // A transport failure (refused, reset, timed out) unless TlsProblems recognises a TLS mistake, which is no
+      // outage: ConsulUnreachableException.isTlsFailure keeps such failures on the backoff, off the agent probe.
+      IOException generic = new ConsulUnreachableException(
+          "cannot reach Consul at " + address + " (" + what + "): " + cause, cause);
+      tlsProblems.explain(uri, what, cause, generic, sent).thenAccept(io ->
+          failed(http, req, token, result, current, start, tried, previous, io));
     });
+  }
+
+  /** Tries the next address, or fails the call when every address was tried. */
+  private void failed(HttpClient http, Request req, String token, CompletableFuture<HttpResponse<byte[]>> result,
+      AtomicReference<CompletableFuture<?>> current, int start, int tried, IOException previous, IOException io) {
+    if (result.isDone()) {
+      return;
+    }
+    if (previous != null) {
+      io.addSuppressed(previous);
+    }
+    if (tried + 1 < addresses.size()) {
+      logger.log(Level.FINE, "{0}; trying the next address", io.getMessage());
+      attempt(http, req, token, result, current, start, tried + 1, io);
+    } else {
+      logger.log(Level.FINE, "{0}", io.getMessage()); // every attempt; callers log once per streak
+      result.completeExceptionally(io);
+    }
   }
 
   /** Cancels every in-flight request (their connections are closed). */

@@ -1,21 +1,17 @@
 package io.github.grpcconsul.internal.consul;
 
 import io.github.grpcconsul.consul.ConsulConfig;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -25,29 +21,50 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
- * Builds the {@link SSLContext} for HTTPS to the agent from PEM files, with the JDK only.
+ * Builds the {@link SSLContext} for HTTPS to the agent from PEM files, with the JDK only (keys in PKCS#8, PKCS#1 RSA
+ * or SEC1 EC form: see {@link PemReader}).
+ *
+ * <p>The trust manager tells the two ways the agent's certificate can be refused apart by type, so that
+ * {@link TlsProblems} can name the fix: {@link TlsProblems.UntrustedAgent} (the chain does not lead to a CA we trust)
+ * and {@link TlsProblems.NameMismatch} (the chain is trusted but does not name the host, or {@code tlsServerName}).
+ * Both carry the agent's chain, for its subject and issuer.
  *
  * <p>Host-name verification: the JDK HttpClient verifies the URI host itself. When {@code tlsServerName} is set we
- * install a trust manager that checks the chain and then matches the certificate against that name instead (the JDK
- * HttpClient offers no way to override the expected name). SNI still carries the address's host name.
+ * check the chain and then match the certificate against that name instead (the JDK HttpClient offers no way to
+ * override the expected name). SNI still carries the address's host name.
  */
 final class TlsSupport {
   private static final char[] NO_PASSWORD = new char[0];
+  private static final byte[] PROBE = "grpc-consul key check".getBytes(StandardCharsets.US_ASCII);
 
   private TlsSupport() {}
 
-  static SSLContext sslContext(ConsulConfig cfg) throws IOException {
+  /** What a TLS set-up was built from: the context, and the client chain (empty without a client certificate). */
+  record Material(SSLContext context, List<X509Certificate> clientChain) {}
+
+  /**
+   * Reads the CA, client certificate and key files and builds a context whose key manager reports the agent's
+   * certificate requests to {@code observations}.
+   */
+  static Material load(ConsulConfig cfg, TlsProblems.Observations observations) throws IOException {
     try {
       TrustManager trust = trustManager(cfg);
-      KeyManager[] keys = cfg.clientCertFile() == null ? null
-          : keyManagers(cfg.clientCertFile(), cfg.clientKeyFile());
+      List<X509Certificate> chain = List.of();
+      X509ExtendedKeyManager keys = null;
+      if (cfg.clientCertFile() != null) {
+        chain = PemReader.certificates(cfg.clientCertFile(), "client certificate file",
+            "CONSUL_CLIENT_CERT / clientCertFile");
+        PrivateKey key = PemReader.privateKey(cfg.clientKeyFile());
+        requireMatch(chain.get(0), key, cfg);
+        keys = keyManager(chain, key);
+      }
       SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(keys, new TrustManager[] {trust}, null);
-      return ctx;
+      ctx.init(new KeyManager[] {new TlsProblems.Observing(keys, observations)}, new TrustManager[] {trust}, null);
+      return new Material(ctx, chain);
     } catch (GeneralSecurityException e) {
       throw new IOException("cannot set up TLS to Consul (" + cfg + "): " + e, e);
     }
@@ -59,8 +76,9 @@ final class TlsSupport {
     }
     KeyStore anchors = null;
     if (cfg.caCertFile() != null) {
-      List<X509Certificate> cas = certificates(cfg.caCertFile(), "CA certificate file", "CONSUL_CACERT / caCertFile");
-      anchors = KeyStore.getInstance(KeyStore.getDefaultType());
+      List<X509Certificate> cas = PemReader.certificates(cfg.caCertFile(), "CA certificate file",
+          "CONSUL_CACERT / caCertFile");
+      anchors = KeyStore.getInstance("PKCS12");
       anchors.load(null, null);
       int i = 0;
       for (X509Certificate ca : cas) {
@@ -69,87 +87,82 @@ final class TlsSupport {
     }
     TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(anchors);
-    X509TrustManager delegate = null;
+    X509ExtendedTrustManager delegate = null;
     for (TrustManager tm : tmf.getTrustManagers()) {
-      if (tm instanceof X509TrustManager) {
-        delegate = (X509TrustManager) tm;
+      if (tm instanceof X509ExtendedTrustManager) {
+        delegate = (X509ExtendedTrustManager) tm;
       }
     }
     if (delegate == null) {
-      throw new GeneralSecurityException("no X509TrustManager available");
+      throw new GeneralSecurityException("no X509ExtendedTrustManager available");
     }
-    return cfg.tlsServerName() == null ? delegate : new NamedServer(delegate, cfg.tlsServerName());
+    return new Checking(delegate, cfg.tlsServerName());
   }
 
-  private static KeyManager[] keyManagers(Path certFile, Path keyFile) throws IOException, GeneralSecurityException {
-    List<X509Certificate> chain = certificates(certFile, "client certificate file", "CONSUL_CLIENT_CERT / clientCertFile");
-    PrivateKey key = privateKey(keyFile);
-    KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+  private static X509ExtendedKeyManager keyManager(List<X509Certificate> chain, PrivateKey key)
+      throws IOException, GeneralSecurityException {
+    KeyStore ks = KeyStore.getInstance("PKCS12");
     ks.load(null, null);
     ks.setKeyEntry("client", key, NO_PASSWORD, chain.toArray(new X509Certificate[0]));
     KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     kmf.init(ks, NO_PASSWORD);
-    return kmf.getKeyManagers();
+    for (KeyManager km : kmf.getKeyManagers()) {
+      if (km instanceof X509ExtendedKeyManager) {
+        return (X509ExtendedKeyManager) km;
+      }
+    }
+    throw new GeneralSecurityException("no X509ExtendedKeyManager available");
+  }
+
+  /**
+   * Refuses a key that does not belong to the certificate, as Go's {@code tls.X509KeyPair} does (otherwise the agent
+   * would refuse the handshake with an alert that says nothing about which file is wrong): signs a probe with the
+   * key and verifies it with the certificate's public key.
+   */
+  private static void requireMatch(X509Certificate cert, PrivateKey key, ConsulConfig cfg) throws IOException {
+    String algorithm;
+    switch (key.getAlgorithm()) {
+      case "RSA":
+        algorithm = "SHA256withRSA";
+        break;
+      case "EC":
+        algorithm = "SHA256withECDSA";
+        break;
+      case "Ed25519":
+      case "Ed448":
+      case "EdDSA":
+        algorithm = key.getAlgorithm();
+        break;
+      default:
+        return; // no probe for this algorithm: the agent will judge
+    }
+    boolean ok;
+    try {
+      Signature signer = Signature.getInstance(algorithm);
+      signer.initSign(key);
+      signer.update(PROBE);
+      byte[] sig = signer.sign();
+      Signature verifier = Signature.getInstance(algorithm);
+      verifier.initVerify(cert.getPublicKey());
+      verifier.update(PROBE);
+      ok = verifier.verify(sig);
+    } catch (GeneralSecurityException e) {
+      ok = false; // e.g. an EC key with an RSA certificate
+    }
+    if (!ok) {
+      throw new IOException("the client key \"" + cfg.clientKeyFile() + "\" (CONSUL_CLIENT_KEY / clientKeyFile) does"
+          + " not belong to the client certificate \"" + cfg.clientCertFile() + "\" (CONSUL_CLIENT_CERT /"
+          + " clientCertFile, subject " + cert.getSubjectX500Principal().getName() + "): set both to files of the"
+          + " same pair (after a rotation, write both before the next request)");
+    }
   }
 
   static List<X509Certificate> certificates(Path file, String what, String setting) throws IOException {
-    byte[] pem = read(file, what, setting);
-    try {
-      java.security.cert.CertificateFactory cf = java.security.cert.CertificateFactory.getInstance("X.509");
-      Collection<? extends java.security.cert.Certificate> certs = cf.generateCertificates(new ByteArrayInputStream(pem));
-      if (certs.isEmpty()) {
-        throw new IOException(what + " \"" + file + "\" (" + setting + ") holds no certificate: give a PEM file with"
-            + " -----BEGIN CERTIFICATE----- blocks");
-      }
-      return certs.stream().map(c -> (X509Certificate) c).toList();
-    } catch (CertificateException e) {
-      throw new IOException(what + " \"" + file + "\" (" + setting + ") is not a PEM certificate file: " + e.getMessage()
-          + ": give a PEM file with -----BEGIN CERTIFICATE----- blocks", e);
-    }
+    return PemReader.certificates(file, what, setting);
   }
 
   static PrivateKey privateKey(Path file) throws IOException {
-    String setting = "CONSUL_CLIENT_KEY / clientKeyFile";
-    String pem = new String(read(file, "client key file", setting), StandardCharsets.US_ASCII);
-    String begin = "-----BEGIN PRIVATE KEY-----";
-    String end = "-----END PRIVATE KEY-----";
-    int b = pem.indexOf(begin);
-    int e = pem.indexOf(end);
-    if (b < 0 || e < b) {
-      String hint = pem.contains("BEGIN RSA PRIVATE KEY") || pem.contains("BEGIN EC PRIVATE KEY")
-          ? "it is a PKCS#1/SEC1 key: convert it with `openssl pkcs8 -topk8 -nocrypt -in key.pem -out key-pkcs8.pem`"
-          : pem.contains("BEGIN ENCRYPTED PRIVATE KEY")
-              ? "it is encrypted: decrypt it with `openssl pkcs8 -in key.pem -out key-pkcs8.pem`"
-              : "give an unencrypted PKCS#8 PEM key (-----BEGIN PRIVATE KEY-----)";
-      throw new IOException("client key file \"" + file + "\" (" + setting + ") is not an unencrypted PKCS#8 PEM key: "
-          + hint);
-    }
-    byte[] der;
-    try {
-      der = Base64.getMimeDecoder().decode(pem.substring(b + begin.length(), e));
-    } catch (IllegalArgumentException ex) {
-      throw new IOException("client key file \"" + file + "\" (" + setting + ") has broken base64: " + ex.getMessage(),
-          ex);
-    }
-    PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(der);
-    for (String algorithm : new String[] {"RSA", "EC", "Ed25519"}) {
-      try {
-        return KeyFactory.getInstance(algorithm).generatePrivate(spec);
-      } catch (GeneralSecurityException ignored) {
-        // try the next algorithm
-      }
-    }
-    throw new IOException("client key file \"" + file + "\" (" + setting + ") holds a PKCS#8 key that is neither RSA,"
-        + " EC nor Ed25519: use one of those");
-  }
-
-  private static byte[] read(Path file, String what, String setting) throws IOException {
-    try {
-      return Files.readAllBytes(file);
-    } catch (IOException e) {
-      throw new IOException(what + " \"" + file + "\" (" + setting + ") cannot be read: " + e
-          + ": fix the path or the file's permissions", e);
-    }
+    return PemReader.privateKey(file);
   }
 
   /** Matches a certificate's DNS/IP subject alternative names against a name (wildcards in the first label only). */
@@ -177,36 +190,72 @@ final class TlsSupport {
     return dot > 0 && name.substring(dot).equals(pattern.substring(1));
   }
 
-  /** Chain validation by the JDK, host-name verification against the configured name. */
-  private static final class NamedServer extends X509ExtendedTrustManager {
-    private final X509TrustManager delegate;
-    private final String serverName;
+  /**
+   * Chain validation by the JDK, then host-name verification: the JDK's against the address's host, or ours against
+   * {@code tlsServerName}. Failures are typed, carrying the agent's chain.
+   */
+  private static final class Checking extends X509ExtendedTrustManager {
+    private final X509ExtendedTrustManager delegate;
+    private final String serverName; // null: verify the address's host
 
-    NamedServer(X509TrustManager delegate, String serverName) {
+    Checking(X509ExtendedTrustManager delegate, String serverName) {
       this.delegate = delegate;
       this.serverName = serverName;
     }
 
+    private void checkChain(X509Certificate[] chain, String authType) throws CertificateException {
+      try {
+        delegate.checkServerTrusted(chain, authType); // no endpoint identification in this variant
+      } catch (CertificateException e) {
+        throw new TlsProblems.UntrustedAgent(chain, e);
+      }
+    }
+
+    private void checkServerName(X509Certificate[] chain) throws CertificateException {
+      if (!matches(chain[0], serverName)) {
+        throw new TlsProblems.NameMismatch(chain, serverName, true, null);
+      }
+    }
+
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-      delegate.checkServerTrusted(chain, authType);
-      if (!matches(chain[0], serverName)) {
-        throw new CertificateException("the agent's certificate is not valid for tlsServerName \"" + serverName
-            + "\" (CONSUL_TLS_SERVER_NAME): its names are " + chain[0].getSubjectAlternativeNames()
-            + ": set tlsServerName to one of them");
+      checkChain(chain, authType);
+      if (serverName != null) {
+        checkServerName(chain);
       }
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
         throws CertificateException {
-      checkServerTrusted(chain, authType);
+      checkChain(chain, authType);
+      if (serverName != null) {
+        checkServerName(chain);
+        return;
+      }
+      try {
+        delegate.checkServerTrusted(chain, authType, socket);
+      } catch (CertificateException e) {
+        throw new TlsProblems.NameMismatch(chain, socket != null
+            && socket.getRemoteSocketAddress() instanceof java.net.InetSocketAddress a ? a.getHostString() : null,
+            false, e);
+      }
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
         throws CertificateException {
-      checkServerTrusted(chain, authType);
+      checkChain(chain, authType);
+      if (serverName != null) {
+        checkServerName(chain);
+        return;
+      }
+      try {
+        // The chain passed above, so what fails here is the host-name check the HttpClient asked for.
+        delegate.checkServerTrusted(chain, authType, engine);
+      } catch (CertificateException e) {
+        throw new TlsProblems.NameMismatch(chain, engine == null ? null : engine.getPeerHost(), false, e);
+      }
     }
 
     @Override
@@ -217,13 +266,13 @@ final class TlsSupport {
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
         throws CertificateException {
-      delegate.checkClientTrusted(chain, authType);
+      delegate.checkClientTrusted(chain, authType, socket);
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
         throws CertificateException {
-      delegate.checkClientTrusted(chain, authType);
+      delegate.checkClientTrusted(chain, authType, engine);
     }
 
     @Override

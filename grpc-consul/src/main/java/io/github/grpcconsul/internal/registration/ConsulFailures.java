@@ -2,6 +2,7 @@ package io.github.grpcconsul.internal.registration;
 
 import io.github.grpcconsul.internal.consul.AsyncFailures;
 import io.github.grpcconsul.internal.consul.ConsulException;
+import io.github.grpcconsul.internal.consul.ConsulTlsException;
 
 /**
  * Sorts the agent's answers to our calls into what registration does next. Consul's error texts are matched by
@@ -47,6 +48,9 @@ public final class ConsulFailures {
       }
       String what = ce.isAclDenied() ? "ACL denied" : "agent answered HTTP " + ce.status();
       return what + " (" + ce.status() + " " + body + ")";
+    }
+    if (t instanceof ConsulTlsException) {
+      return "TLS misconfigured (" + t.getMessage() + ")"; // names the setting to fix
     }
     if (t instanceof java.io.IOException) {
       return "agent unreachable (" + t.getMessage() + ")";

@@ -2,6 +2,7 @@ package io.github.grpcconsul.internal.resolver;
 
 import io.github.grpcconsul.internal.consul.AsyncFailures;
 import io.github.grpcconsul.internal.consul.ConsulException;
+import io.github.grpcconsul.internal.consul.ConsulTlsException;
 import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;
 
@@ -14,6 +15,10 @@ final class ConsulErrors {
     Throwable e = AsyncFailures.unwrap(error);
     if (e instanceof ConsulException) {
       // Already says which token problem a 403 is (unknown token, missing permission), never the token.
+      return e.getMessage();
+    }
+    if (e instanceof ConsulTlsException) {
+      // Names the agent, the setting to change and the certificate; never the token.
       return e.getMessage();
     }
     if (e instanceof HttpTimeoutException) {

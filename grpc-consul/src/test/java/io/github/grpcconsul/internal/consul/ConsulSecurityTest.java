@@ -165,7 +165,8 @@ class ConsulSecurityTest {
     Files.writeString(rsa, "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
     assertThatThrownBy(() -> ConsulClient.create(ConsulConfig.newBuilder().tls(true)
         .clientCertFile(tls("client.pem")).clientKeyFile(rsa).build()))
-        .hasMessageContaining("openssl pkcs8 -topk8 -nocrypt");
+        .hasMessageContaining("client key file \"" + rsa + "\" (CONSUL_CLIENT_KEY / clientKeyFile) holds a RSA PRIVATE"
+            + " KEY block that is not valid DER");
   }
 
   @Test
