@@ -11,10 +11,17 @@ import java.util.UUID;
 final class Acl {
   private final String managementToken;
   private final String readOnlyToken;
+  private final boolean defaultAllow;
 
   Acl(String managementToken, String readOnlyToken) {
+    this(managementToken, readOnlyToken, false);
+  }
+
+  /** {@code defaultAllow}: Consul's acl.default_policy "allow", where the anonymous token may do everything. */
+  Acl(String managementToken, String readOnlyToken, boolean defaultAllow) {
     this.managementToken = managementToken;
     this.readOnlyToken = readOnlyToken;
+    this.defaultAllow = defaultAllow;
   }
 
   boolean enabled() {
@@ -22,7 +29,7 @@ final class Acl {
   }
 
   String defaultPolicy() {
-    return enabled() ? "deny" : "allow";
+    return enabled() && !defaultAllow ? "deny" : "allow";
   }
 
   /** Consul's token precedence: ?token=, X-Consul-Token, Authorization: Bearer. */
@@ -51,7 +58,7 @@ final class Acl {
     }
     String token = token(req);
     if (token.isEmpty()) {
-      return Authz.ANONYMOUS;
+      return defaultAllow ? Authz.MANAGEMENT : Authz.ANONYMOUS;
     }
     if (same(token, managementToken)) {
       return new Authz(true, true, accessor(managementToken)).given();

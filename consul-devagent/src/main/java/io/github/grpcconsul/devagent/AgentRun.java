@@ -1,9 +1,5 @@
 package io.github.grpcconsul.devagent;
 
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsParameters;
-import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -12,20 +8,23 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 
 /** One life of the agent between start and stop: server, threads and all state. A restart makes a new one. */
 final class AgentRun {
-  static final int HANDLER_THREADS = 8;
+  /**
+   * Threads that answer woken blocking queries and delayed requests. New requests are served on the server's event
+   * loops; only these batch answers (thousands of waiters woken by one change) are spread over more threads.
+   */
+  static final int DISPATCH_THREADS = 8;
 
-  final HttpServer server;
+  final NettyServer server;
   final StateStore store;
   final CheckRunner checks;
   private final ThreadPoolExecutor handlers;
   private final ScheduledThreadPoolExecutor timer;
   private final ThreadPoolExecutor probes;
 
-  private AgentRun(HttpServer server, StateStore store, CheckRunner checks, ThreadPoolExecutor handlers,
+  private AgentRun(NettyServer server, StateStore store, CheckRunner checks, ThreadPoolExecutor handlers,
       ScheduledThreadPoolExecutor timer, ThreadPoolExecutor probes) {
     this.server = server;
     this.store = store;
@@ -37,8 +36,8 @@ final class AgentRun {
 
   static AgentRun start(AgentConfig cfg, int port, DevAgent.Faults faults, RequestCounter counter)
       throws IOException {
-    ThreadPoolExecutor handlers = new ThreadPoolExecutor(HANDLER_THREADS, HANDLER_THREADS, 30, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), new NamedThreads("http"));
+    ThreadPoolExecutor handlers = new ThreadPoolExecutor(DISPATCH_THREADS, DISPATCH_THREADS, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), new NamedThreads("dispatch"));
     handlers.allowCoreThreadTimeOut(true);
     ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, new NamedThreads("timer"));
     // Thousands of parked queries cancel their timeouts when woken; drop those at once.
@@ -46,23 +45,22 @@ final class AgentRun {
     ThreadPoolExecutor probes = new ThreadPoolExecutor(4, 4, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
         new NamedThreads("probe"));
     probes.allowCoreThreadTimeOut(true);
-    HttpServer server = null;
+    NettyServer server = null;
     try {
-      StateStore store = new StateStore(cfg.datacenter(), cfg.nodeName(), cfg.advertiseAddress(), handlers, timer);
+      StateStore store = new StateStore(cfg.datacenter(), cfg.nodeName(), cfg.advertiseAddress(), cfg.nodeMeta(),
+          handlers, timer);
       CheckRunner checks = new CheckRunner(store, timer, probes);
       store.setLocalChecks(checks);
+      registerDefinitions(cfg, store);
       checks.startReaper(cfg.checkReapInterval(), cfg.deregisterCriticalServiceAfterMin());
-      Acl acl = new Acl(cfg.aclManagementToken(), cfg.aclReadOnlyToken());
+      Acl acl = new Acl(cfg.aclManagementToken(), cfg.aclReadOnlyToken(), cfg.aclDefaultAllow());
       Router router = Endpoints.routes(store, cfg);
       HttpFront front = new HttpFront(router, acl, faults, counter, handlers, timer);
-      server = bind(cfg, port);
-      server.createContext("/", front::handle);
-      server.setExecutor(handlers);
-      server.start();
+      server = bind(cfg, port, front);
       return new AgentRun(server, store, checks, handlers, timer, probes);
     } catch (IOException | RuntimeException e) {
       if (server != null) {
-        server.stop(0);
+        server.stop();
       }
       handlers.shutdownNow();
       timer.shutdownNow();
@@ -71,23 +69,30 @@ final class AgentRun {
     }
   }
 
-  private static HttpServer bind(AgentConfig cfg, int port) throws IOException {
-    InetSocketAddress addr = new InetSocketAddress(cfg.host(), port);
-    if (!cfg.tls()) {
-      return HttpServer.create(addr, 1024);
-    }
-    SSLContext ssl = Pem.serverContext(cfg.tlsCert(), cfg.tlsKey(), cfg.tlsClientCa());
-    HttpsServer https = HttpsServer.create(addr, 1024);
-    boolean needClientAuth = cfg.tlsClientCa() != null;
-    https.setHttpsConfigurator(new HttpsConfigurator(ssl) {
-      @Override
-      public void configure(HttpsParameters params) {
-        SSLParameters p = getSSLContext().getDefaultSSLParameters();
-        p.setNeedClientAuth(needClientAuth);
-        params.setSSLParameters(p);
+  /** The config files' services, then their checks, as Consul registers them at start. */
+  private static void registerDefinitions(AgentConfig cfg, StateStore store) {
+    store.write(() -> {
+      for (ServiceDef s : cfg.services()) {
+        store.registerService(s, false);
+      }
+      for (CheckDef c : cfg.checks()) {
+        ServiceEntry owner = null;
+        if (!c.serviceId().isEmpty()) {
+          owner = store.agentService(c.serviceId());
+          if (owner == null) {
+            throw new IllegalArgumentException("check \"" + c.checkId() + "\": ServiceID \"" + c.serviceId()
+                + "\" does not exist (define the service in a config file too)");
+          }
+        }
+        store.addAgentCheck(c, owner, false);
       }
     });
-    return https;
+  }
+
+  private static NettyServer bind(AgentConfig cfg, int port, HttpFront front) throws IOException {
+    InetSocketAddress addr = new InetSocketAddress(cfg.host(), port);
+    SSLContext ssl = cfg.tls() ? Pem.serverContext(cfg.tlsCert(), cfg.tlsKey(), cfg.tlsClientCa()) : null;
+    return NettyServer.start(addr, ssl, cfg.tlsClientCa() != null, cfg.requestTimeout(), front);
   }
 
   static boolean isBindFailure(IOException e) {
@@ -95,11 +100,11 @@ final class AgentRun {
   }
 
   InetSocketAddress address() {
-    return server.getAddress();
+    return server.address();
   }
 
   void stop() {
-    server.stop(0);
+    server.stop();
     checks.shutdown();
     handlers.shutdownNow();
     timer.shutdownNow();

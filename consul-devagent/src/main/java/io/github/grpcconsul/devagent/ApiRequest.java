@@ -1,12 +1,8 @@
 package io.github.grpcconsul.devagent;
 
 import com.google.gson.JsonElement;
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -14,35 +10,103 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.zip.GZIPOutputStream;
 
-/** One HTTP request to the agent and its single response, which may be written later from another thread. */
+/**
+ * One HTTP request to the agent and its single response, which may be written later from another thread. The
+ * request is complete (headers and body) when it is made; the connection it came on writes the response.
+ */
 final class ApiRequest {
   private static final Logger logger = Logger.getLogger(ApiRequest.class.getName());
   static final int MAX_BODY_BYTES = 512 * 1024;
   /** How much of an oversized body is read and dropped so the error answer reaches the client. */
-  private static final long MAX_DISCARD_BYTES = 64L * 1024 * 1024;
+  static final long MAX_DISCARD_BYTES = 64L * 1024 * 1024;
   static final String JSON = "application/json";
   static final String TEXT = "text/plain; charset=utf-8";
   static final int GZIP_MIN_SIZE = 1400;
+  private static final byte[] NO_BODY = new byte[0];
 
-  final HttpExchange exchange;
+  /** Writes the one response of a request; called once, from any thread. */
+  interface Responder {
+    void send(ApiRequest req, int status, ResponseHeaders headers, byte[] body);
+  }
+
+  /** The request headers, looked up case-insensitively. */
+  interface RequestHeaders {
+    String first(String name);
+
+    List<String> all(String name);
+  }
+
   final String method;
   final String path;
   private final Map<String, List<String>> query;
+  private final RequestHeaders requestHeaders;
+  private final ResponseHeaders responseHeaders = new ResponseHeaders();
+  private final Responder responder;
+  private final boolean bodyTooLarge;
   private final AtomicBoolean answered = new AtomicBoolean();
+  private final AtomicReference<Runnable> onCancel = new AtomicReference<>();
   private byte[] body;
   private java.util.function.Supplier<Authz> authzResolver = () -> Authz.MANAGEMENT;
   private Authz authz;
 
-  ApiRequest(HttpExchange exchange) {
-    this.exchange = exchange;
-    this.method = exchange.getRequestMethod();
-    String p = exchange.getRequestURI().getPath();
-    this.path = p == null || p.isEmpty() ? "/" : p;
-    this.query = parseQuery(exchange.getRequestURI().getRawQuery());
+  /**
+   * @param rawTarget the request target as sent ({@code /v1/kv/a%2Fb?recurse}, or absolute form)
+   * @param body the body, or null when it was larger than {@link #MAX_BODY_BYTES} (then {@link #body()} is 413)
+   * @throws IllegalArgumentException if the target's path has an invalid escape
+   */
+  ApiRequest(String method, String rawTarget, RequestHeaders headers, byte[] body, Responder responder) {
+    this.method = method;
+    String target = stripAuthority(rawTarget);
+    int q = target.indexOf('?');
+    String rawPath = q < 0 ? target : target.substring(0, q);
+    String p = decodePath(rawPath);
+    this.path = p.isEmpty() ? "/" : p;
+    this.query = parseQuery(q < 0 ? null : target.substring(q + 1));
+    this.requestHeaders = headers;
+    this.bodyTooLarge = body == null;
+    this.body = body;
+    this.responder = responder;
+  }
+
+  private static String stripAuthority(String target) {
+    int scheme = target.indexOf("://");
+    if (scheme > 0 && !target.startsWith("/")) {
+      int slash = target.indexOf('/', scheme + 3);
+      return slash < 0 ? "/" : target.substring(slash);
+    }
+    return target;
+  }
+
+  /** Percent-decoding of a URL path: unlike a query, '+' stays '+'. */
+  static String decodePath(String raw) {
+    if (raw.indexOf('%') < 0) {
+      return raw;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length());
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c == '%') {
+        if (i + 2 >= raw.length()) {
+          throw new IllegalArgumentException("invalid URL escape " + raw.substring(i));
+        }
+        int hi = Character.digit(raw.charAt(i + 1), 16);
+        int lo = Character.digit(raw.charAt(i + 2), 16);
+        if (hi < 0 || lo < 0) {
+          throw new IllegalArgumentException("invalid URL escape " + raw.substring(i, i + 3));
+        }
+        out.write(hi << 4 | lo);
+        i += 2;
+      } else {
+        byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+        out.write(b, 0, b.length);
+      }
+    }
+    return out.toString(StandardCharsets.UTF_8);
   }
 
   /** Go's url.ParseQuery: '&'-separated, '+' is a space, a key without '=' has the value "". */
@@ -128,58 +192,43 @@ final class ApiRequest {
   }
 
   String header(String name) {
-    return exchange.getRequestHeaders().getFirst(name);
+    return requestHeaders.first(name);
   }
 
-  Headers responseHeaders() {
-    return exchange.getResponseHeaders();
+  ResponseHeaders responseHeaders() {
+    return responseHeaders;
   }
 
   /** The request body, at most {@link #MAX_BODY_BYTES}; larger bodies are 413 like Consul's KV limit. */
   byte[] body() {
-    if (body != null) {
-      return body;
+    if (bodyTooLarge) {
+      throw new ApiException(413, Texts.requestTooLarge(MAX_BODY_BYTES));
     }
-    try (InputStream in = exchange.getRequestBody()) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      byte[] buf = new byte[8192];
-      int n;
-      long total = 0;
-      while ((n = in.read(buf)) > 0) {
-        total += n;
-        if (total > MAX_BODY_BYTES) {
-          discard(in);
-          throw new ApiException(413, Texts.requestTooLarge(MAX_BODY_BYTES));
-        }
-        out.write(buf, 0, n);
-      }
-      body = out.toByteArray();
-      return body;
-    } catch (IOException e) {
-      throw ApiException.badRequest(Texts.DECODE_FAILED + e.getMessage());
+    return body;
+  }
+
+  /** Drops the body before an early error answer (the connection has already read it). */
+  void discardBody() {
+    if (!bodyTooLarge) {
+      body = NO_BODY;
     }
   }
 
   /**
-   * Reads and drops what is left of the request body before an early error answer. Without it the JDK server closes a
-   * connection that still holds unread bytes, the kernel answers with a reset, and the client may lose the 413 it was
-   * sent (seen in CI). Bounded, so a client streaming forever is still cut off.
+   * Runs {@code action} if the client goes away before the request is answered (a parked blocking query then
+   * stops waiting). Replaces an earlier action.
    */
-  void discardBody() {
-    try (InputStream in = exchange.getRequestBody()) {
-      discard(in);
-    } catch (IOException e) {
-      // The connection is going away anyway; the error answer is best effort.
-      body = new byte[0];
-    }
+  void onCancel(Runnable action) {
+    onCancel.set(action);
   }
 
-  private static void discard(InputStream in) throws IOException {
-    byte[] buf = new byte[16384];
-    long left = MAX_DISCARD_BYTES;
-    int n;
-    while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
-      left -= n;
+  /** The connection closed: no answer will be written; runs the cancel action. */
+  void cancel() {
+    if (answered.compareAndSet(false, true)) {
+      Runnable action = onCancel.getAndSet(null);
+      if (action != null) {
+        action.run();
+      }
     }
   }
 
@@ -189,7 +238,7 @@ final class ApiRequest {
 
   /** Consul wraps its handlers in gziphandler (default minimum size 1400 bytes). */
   private boolean acceptsGzip() {
-    for (String v : exchange.getRequestHeaders().getOrDefault("Accept-Encoding", List.of())) {
+    for (String v : requestHeaders.all("Accept-Encoding")) {
       for (String part : v.split(",")) {
         String enc = part.trim();
         if (enc.equals("gzip") || (enc.startsWith("gzip;") && !enc.replace(" ", "").endsWith("q=0"))) {
@@ -225,26 +274,21 @@ final class ApiRequest {
     if (!answered.compareAndSet(false, true)) {
       return;
     }
-    try {
-      if (contentType != null) {
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-      }
-      boolean noBody = bytes == null || bytes.length == 0;
-      if (!noBody && bytes.length >= GZIP_MIN_SIZE && acceptsGzip()) {
-        bytes = gzip(bytes);
-        exchange.getResponseHeaders().set("Content-Encoding", "gzip");
-        exchange.getResponseHeaders().set("Vary", "Accept-Encoding");
-      }
-      exchange.sendResponseHeaders(status, noBody ? -1 : bytes.length);
-      if (!noBody) {
-        try (OutputStream out = exchange.getResponseBody()) {
-          out.write(bytes);
-        }
-      }
-    } catch (IOException e) {
-      logger.log(Level.FINE, "client went away before its response was written", e);
-    } finally {
-      exchange.close();
+    onCancel.set(null);
+    if (contentType != null) {
+      responseHeaders.set("Content-Type", contentType);
     }
+    boolean noBody = bytes == null || bytes.length == 0;
+    if (!noBody && bytes.length >= GZIP_MIN_SIZE && acceptsGzip()) {
+      try {
+        bytes = gzip(bytes);
+        responseHeaders.set("Content-Encoding", "gzip");
+        responseHeaders.set("Vary", "Accept-Encoding");
+      } catch (IOException e) {
+        // In memory: cannot happen; send the body as it is.
+        logger.log(Level.FINE, "gzip failed", e);
+      }
+    }
+    responder.send(this, status, responseHeaders, noBody ? NO_BODY : bytes);
   }
 }

@@ -21,6 +21,8 @@ final class Blocking {
       Waiter w = new Waiter(topic, () -> indexOf.getAsLong() > opts.index(),
           () -> answer(req, store, opts, render, cacheKey));
       if (store.park(w, opts.timeoutNanos())) {
+        // A client that goes away stops waiting at once, not at its timeout.
+        req.onCancel(() -> store.unpark(w));
         return;
       }
     }

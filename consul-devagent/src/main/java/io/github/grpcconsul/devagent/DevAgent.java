@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -25,23 +26,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <p>Thread-safe. Embedded use never prints and never exits the JVM; {@link #close()} leaves no threads behind.
  */
 public final class DevAgent implements AutoCloseable {
-  static {
-    // Must be set before the JDK's HTTP server classes load; without it each response waits ~40 ms on Nagle.
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-    // The JDK server waits forever for a request body that never comes, holding a handler thread; with a deadline
-    // such connections are closed. It does not limit parked blocking queries (their request is complete).
-    if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
-      System.setProperty("sun.net.httpserver.maxReqTime", "20");
-    }
-    // The JDK server keeps only 200 idle keep-alive connections by default; 1,000 watchers woken at once would
-    // lose most of theirs and reconnect. Consul (Go) keeps them.
-    if (System.getProperty("sun.net.httpserver.maxIdleConnections") == null) {
-      System.setProperty("sun.net.httpserver.maxIdleConnections", "4096");
-    }
-  }
-
   private final AgentConfig config;
   private final Faults faults = new Faults(new CopyOnWriteArrayList<>(), "");
   private final RequestCounter counter = new RequestCounter();
@@ -268,6 +252,12 @@ public final class DevAgent implements AutoCloseable {
     private Path tlsClientCa;
     private Duration checkReapInterval = Duration.ofSeconds(30);
     private Duration deregisterCriticalServiceAfterMin = Duration.ofMinutes(1);
+    private Duration requestTimeout = Duration.ofSeconds(20);
+    private String nodeAddress;
+    private Map<String, String> nodeMeta = Map.of();
+    private boolean aclDefaultAllow;
+    private List<ServiceDef> services = List.of();
+    private List<CheckDef> checks = List.of();
 
     private Builder() {}
 
@@ -342,6 +332,40 @@ public final class DevAgent implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How long a client may take to send one request, from its first byte to its last (headers and body); a slower
+     * client is disconnected. Default 20 s. Idle keep-alive connections and parked blocking queries are not limited.
+     */
+    public Builder requestTimeout(Duration timeout) {
+      this.requestTimeout = requirePositive(timeout, "requestTimeout");
+      return this;
+    }
+
+    /** The node's catalog Address (config bind_addr / -bind); default the listen address. */
+    Builder nodeAddress(String address) {
+      this.nodeAddress = address;
+      return this;
+    }
+
+    /** Extra node metadata (config node_meta). */
+    Builder nodeMeta(Map<String, String> meta) {
+      this.nodeMeta = Map.copyOf(meta);
+      return this;
+    }
+
+    /** With ACLs on, default policy allow instead of deny (config acl.default_policy). */
+    Builder aclDefaultAllow(boolean allow) {
+      this.aclDefaultAllow = allow;
+      return this;
+    }
+
+    /** Services and checks registered at every start (config files' definitions). */
+    Builder definitions(List<ServiceDef> services, List<CheckDef> checks) {
+      this.services = List.copyOf(services);
+      this.checks = List.copyOf(checks);
+      return this;
+    }
+
     /** Builds a stopped agent; call {@link DevAgent#start()}. */
     public DevAgent build() {
       if (tlsClientCa != null && tlsCert == null) {
@@ -351,7 +375,8 @@ public final class DevAgent implements AutoCloseable {
         throw new IllegalStateException("aclReadOnlyToken needs aclManagementToken (ACLs are off without it)");
       }
       return new DevAgent(new AgentConfig(host, httpPort, datacenter, nodeName, aclManagementToken,
-          aclReadOnlyToken, tlsCert, tlsKey, tlsClientCa, checkReapInterval, deregisterCriticalServiceAfterMin));
+          aclReadOnlyToken, tlsCert, tlsKey, tlsClientCa, checkReapInterval, deregisterCriticalServiceAfterMin,
+          requestTimeout, nodeAddress, nodeMeta, aclDefaultAllow, services, checks));
     }
 
     private static String requireName(String s, String what) {

@@ -1,6 +1,5 @@
 package io.github.grpcconsul.devagent;
 
-import com.sun.net.httpserver.HttpExchange;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Executor;
@@ -35,30 +34,11 @@ final class HttpFront {
     this.timer = timer;
   }
 
-  void handle(HttpExchange exchange) {
-    ApiRequest req;
-    try {
-      req = new ApiRequest(exchange);
-    } catch (RuntimeException e) {
-      byte[] body = "Invalid request".getBytes(StandardCharsets.UTF_8);
-      try (exchange) {
-        exchange.sendResponseHeaders(400, body.length);
-        exchange.getResponseBody().write(body);
-      } catch (java.io.IOException io) {
-        logger.log(Level.FINE, "client went away", io);
-      }
-      return;
-    }
+  /** Serves one complete request; called on the connection's event loop. */
+  void handle(ApiRequest req) {
     counter.count(req.path);
     Duration delay = req.path.startsWith("/v1/") ? faults.delayFor(req.path) : null;
     if (delay != null && !delay.isZero()) {
-      try {
-        // Read the body now: the JDK server closes connections whose request is still unread after maxReqTime.
-        req.body();
-      } catch (ApiException e) {
-        req.respondText(e.status, e.getMessage());
-        return;
-      }
       try {
         // Delayed requests wait on the timer, not on a handler thread, so other requests go on.
         timer.schedule(() -> handlers.execute(() -> process(req)), delay.toNanos(), TimeUnit.NANOSECONDS);

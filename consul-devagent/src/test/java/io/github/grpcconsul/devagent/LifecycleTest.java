@@ -131,13 +131,12 @@ class LifecycleTest {
 
   @Test
   void stalledRequestBodiesDoNotHangTheAgent() throws Exception {
-    assertThat(System.getProperty("sun.net.httpserver.maxReqTime")).isNotNull();
-    try (DevAgent agent = DevAgent.builder().build()) {
+    try (DevAgent agent = DevAgent.builder().requestTimeout(Duration.ofSeconds(2)).build()) {
       int port = agent.start().getPort();
       Http http = new Http(agent);
       List<java.net.Socket> stalled = new ArrayList<>();
       try {
-        for (int i = 0; i < 2 * AgentRun.HANDLER_THREADS; i++) {
+        for (int i = 0; i < 2 * AgentRun.DISPATCH_THREADS; i++) {
           java.net.Socket s = new java.net.Socket("127.0.0.1", port);
           s.getOutputStream().write(("PUT /v1/agent/service/register HTTP/1.1\r\nHost: x\r\n"
               + "Content-Length: 100\r\n\r\n{\"Na").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
