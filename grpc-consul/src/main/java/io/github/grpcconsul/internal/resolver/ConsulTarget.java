@@ -59,7 +59,7 @@ public final class ConsulTarget {
   private final String text;
   private final String agentAddress;
   private final String service;
-  private final String datacenter;
+  private final List<String> datacenters;
   private final List<String> tags;
   private final Health health;
   private final String near;
@@ -73,7 +73,7 @@ public final class ConsulTarget {
     this.text = p.text;
     this.agentAddress = p.agentAddress;
     this.service = p.service;
-    this.datacenter = p.datacenter;
+    this.datacenters = List.copyOf(p.datacenters);
     this.tags = List.copyOf(p.tags);
     this.health = p.health;
     this.near = p.near;
@@ -118,9 +118,17 @@ public final class ConsulTarget {
     return service;
   }
 
-  /** The datacenter asked for, or null for the agent's own. */
+  /** The datacenter asked for (the first of a failover list), or null for the agent's own. */
   public String datacenter() {
-    return datacenter;
+    return datacenters.isEmpty() ? null : datacenters.get(0);
+  }
+
+  /**
+   * {@code dc=dc1,dc2,dc3}: the datacenters in failover order, the first preferred; empty for the agent's own
+   * datacenter, one element without failover.
+   */
+  public List<String> datacenters() {
+    return datacenters;
   }
 
   public List<String> tags() {
@@ -173,7 +181,7 @@ public final class ConsulTarget {
     final String text;
     String agentAddress;
     String service;
-    String datacenter;
+    final List<String> datacenters = new ArrayList<>();
     final List<String> tags = new ArrayList<>();
     Health health = Health.PASSING;
     String near;
@@ -299,7 +307,17 @@ public final class ConsulTarget {
     private void apply(String name, String value) {
       switch (name) {
         case "dc":
-          datacenter = value;
+          for (String dc : value.split(",", -1)) {
+            String dcName = dc.strip();
+            if (dcName.isEmpty()) {
+              throw fail("dc \"" + value + "\" has an empty datacenter name; list them comma-separated in"
+                  + " failover order, e.g. dc=dc1,dc2");
+            }
+            if (datacenters.contains(dcName)) {
+              throw fail("dc \"" + value + "\" names datacenter \"" + dcName + "\" twice");
+            }
+            datacenters.add(dcName);
+          }
           break;
         case "tag":
           tags.add(value);
