@@ -62,7 +62,10 @@ public final class ResolverProviderCore extends NameResolverProvider {
             "service \"" + target.service() + "\" in datacenter \"" + dc + "\" (failover "
                 + String.join(", ", target.datacenters()) + ")", onState))
         : onState -> registry.subscribe(clientKey, config, query, target.waitTime(), description, onState);
-    return new ConsulNameResolver(target, args.getSynchronizationContext(), args.getOffloadExecutor(), subscriber);
+    ConsulNameResolver.ConfigSubscriber configSubscriber = target.configKey() == null ? null
+        : onValue -> registry.watchKey(clientKey, config, target.configKey(), target.waitTime(), onValue);
+    return new ConsulNameResolver(target, args.getSynchronizationContext(), args.getOffloadExecutor(), subscriber,
+        configSubscriber, args.getServiceConfigParser());
   }
 
   @Override
