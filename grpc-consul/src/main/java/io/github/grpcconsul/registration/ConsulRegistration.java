@@ -4,6 +4,7 @@ import io.github.grpcconsul.internal.registration.AddressDetector;
 import io.github.grpcconsul.internal.registration.GracefulShutdown;
 import io.github.grpcconsul.internal.registration.RegistrationLoop;
 import io.github.grpcconsul.internal.registration.RegistrationSettings;
+import io.github.grpcconsul.registration.RegistrationStatus.State;
 import io.github.grpcconsul.internal.consul.CheckStatus;
 import io.github.grpcconsul.internal.consul.ConsulClient;
 import io.github.grpcconsul.consul.ConsulConfig;
@@ -12,7 +13,9 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.protobuf.services.HealthStatusManager;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -21,10 +24,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
@@ -58,7 +64,20 @@ import java.util.regex.Pattern;
  * associated TTL", or the periodic {@code GET /v1/agent/service/:id} finds nothing), it is registered again, with
  * backoff. One daemon thread per registration, named {@code grpc-consul-registration-N}, does all of this.
  *
- * <p>Thread-safe. All methods may be called from any thread.
+ * <p>Its state is observable: {@link #status()}, {@link #awaitRegistered(Duration)} and
+ * {@link #addStatusListener(Executor, Consumer)}, e.g. to tell "registered" from "denied by ACL" at start-up:
+ *
+ * <pre>{@code
+ * registration.start();
+ * if (!registration.awaitRegistered(Duration.ofSeconds(10))) {
+ *   System.err.println("not registered yet: " + registration.status().description());
+ * }
+ * }</pre>
+ *
+ * <p>Threading: thread-safe; every method may be called from any thread. {@link #start()}, {@link #setHealth} and
+ * {@link #status()} never block; {@link #shutdownGracefully()} and {@link #awaitRegistered} block the caller (bounded).
+ * The work runs on one daemon thread per started registration; status listeners run on the executor given with them,
+ * never while a lock of this class is held.
  */
 public final class ConsulRegistration implements AutoCloseable {
   private static final Logger logger = Logger.getLogger(ConsulRegistration.class.getName());
@@ -85,8 +104,19 @@ public final class ConsulRegistration implements AutoCloseable {
   private CompletableFuture<Void> shutdown;
   private Thread shutdownHook;
 
+  /** Guards status and listeners only; never held while calling out (listeners' executors, Consul, the loop). */
+  private final Object statusLock = new Object();
+  private final Clock clock = Clock.systemUTC();
+  private RegistrationStatus status;
+  private boolean everRegistered;
+  /** The cause and description of the last RETRYING, for STOPPED when it never registered. */
+  private Throwable lastFailure;
+  private String lastFailureDescription;
+  private final List<StatusListener> listeners = new ArrayList<>();
+
   private ConsulRegistration(RegistrationSettings settings) {
     this.settings = settings;
+    this.status = RegistrationStatus.of(State.STARTING, null, "not started: call start()", clock.instant());
   }
 
   /**
@@ -114,6 +144,8 @@ public final class ConsulRegistration implements AutoCloseable {
    * @throws IllegalArgumentException when the Consul TLS files configured cannot be read
    */
   public CompletableFuture<Void> start() {
+    RegistrationLoop starting = null;
+    CompletableFuture<Void> first;
     synchronized (lock) {
       if (shutdown != null) {
         throw new IllegalStateException("registration of '" + settings.serviceName() + "' was shut down; "
@@ -127,12 +159,161 @@ public final class ConsulRegistration implements AutoCloseable {
           return thread;
         });
         executor.setRemoveOnCancelPolicy(true);
-        loop = new RegistrationLoop(settings, client, executor);
+        loop = new RegistrationLoop(settings, client, executor,
+            (state, failure, description) -> updateStatus(state, failure, description, false));
         loop.setHealth(checkStatus(health), note);
         setServingStatus(servingStatus(health));
-        loop.start();
+        starting = loop;
       }
-      return loop.firstRegistration().copy();
+      first = loop.firstRegistration().copy();
+    }
+    if (starting != null) {
+      // Outside the lock: listeners are told. Before the loop starts, so its first report comes after this one.
+      updateStatus(State.STARTING, null, "registering " + settings.id() + " with the Consul agent", false);
+      starting.start();
+    }
+    return first;
+  }
+
+  /** Where the registration stands now. Never blocks. */
+  public RegistrationStatus status() {
+    synchronized (statusLock) {
+      return status;
+    }
+  }
+
+  /**
+   * Waits until the agent has accepted the registration ({@link State#REGISTERED}), at most {@code timeout}.
+   * Returns true once registered (at once if it is now), false when the time ran out, or at once when the
+   * registration is draining or stopped (it will not register any more); {@link #status()} then says why not.
+   *
+   * @throws InterruptedException when the calling thread is interrupted while waiting
+   */
+  public boolean awaitRegistered(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + Objects.requireNonNull(timeout, "timeout").toNanos();
+    synchronized (statusLock) {
+      while (true) {
+        State state = status.state();
+        if (state == State.REGISTERED) {
+          return true;
+        }
+        if (state == State.DRAINING || state == State.STOPPED) {
+          return false;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(statusLock, left);
+      }
+    }
+  }
+
+  /**
+   * Calls {@code listener} on {@code executor} with the current status, then with every later change, in order, one
+   * call at a time per listener; never while a lock of this registration is held. A listener that throws is logged
+   * and keeps receiving changes. When the executor rejects a call, that listener is dropped (and that is logged).
+   */
+  public void addStatusListener(Executor executor, Consumer<RegistrationStatus> listener) {
+    StatusListener l = new StatusListener(Objects.requireNonNull(executor, "executor"),
+        Objects.requireNonNull(listener, "listener"));
+    boolean schedule;
+    synchronized (statusLock) {
+      listeners.add(l);
+      schedule = l.enqueue(status);
+    }
+    if (schedule) {
+      l.schedule();
+    }
+  }
+
+  /**
+   * Records a new state and tells the listeners, outside the lock. The loop's reports ({@code fromShutdown} false)
+   * are ignored once shutdown began: a late answer must not turn DRAINING back into REGISTERED.
+   */
+  private void updateStatus(State state, Throwable failure, String description, boolean fromShutdown) {
+    List<StatusListener> toSchedule = new ArrayList<>();
+    synchronized (statusLock) {
+      State current = status.state();
+      if (current == State.STOPPED || (!fromShutdown && current == State.DRAINING)) {
+        return;
+      }
+      if (state == State.REGISTERED) {
+        everRegistered = true;
+      }
+      if (state == State.RETRYING && failure != null) {
+        lastFailure = failure;
+        lastFailureDescription = description;
+      }
+      if (state == State.STOPPED && !everRegistered && failure == null && lastFailure != null) {
+        failure = lastFailure;
+        description = description + "; never registered, last failure: " + lastFailureDescription;
+      }
+      status = RegistrationStatus.of(state, failure, description, clock.instant());
+      statusLock.notifyAll();
+      for (StatusListener l : listeners) {
+        if (l.enqueue(status)) {
+          toSchedule.add(l);
+        }
+      }
+    }
+    for (StatusListener l : toSchedule) {
+      l.schedule();
+    }
+  }
+
+  /** One listener's queue, so that its calls come in order and one at a time whatever its executor. */
+  private final class StatusListener {
+    private final Executor executor;
+    private final Consumer<RegistrationStatus> consumer;
+    private final ArrayDeque<RegistrationStatus> pending = new ArrayDeque<>(); // guarded by statusLock
+    private boolean scheduled; // guarded by statusLock
+
+    StatusListener(Executor executor, Consumer<RegistrationStatus> consumer) {
+      this.executor = executor;
+      this.consumer = consumer;
+    }
+
+    /** Under statusLock. Returns whether the caller must {@link #schedule()} a drain (after releasing the lock). */
+    boolean enqueue(RegistrationStatus s) {
+      pending.add(s);
+      if (scheduled) {
+        return false;
+      }
+      scheduled = true;
+      return true;
+    }
+
+    void schedule() {
+      try {
+        executor.execute(this::drain);
+      } catch (RejectedExecutionException e) {
+        synchronized (statusLock) {
+          listeners.remove(this);
+          pending.clear();
+        }
+        logger.log(Level.WARNING, "Status listener of the registration of '" + settings.serviceName()
+            + "' removed: its executor rejected a call", e);
+      }
+    }
+
+    private void drain() {
+      while (true) {
+        RegistrationStatus next;
+        synchronized (statusLock) {
+          next = pending.poll();
+          if (next == null) {
+            scheduled = false;
+            return;
+          }
+        }
+        try {
+          consumer.accept(next);
+        } catch (RuntimeException e) {
+          logger.log(Level.WARNING, "Status listener of the registration of '" + settings.serviceName()
+              + "' threw", e);
+        }
+      }
     }
   }
 
@@ -219,11 +400,13 @@ public final class ConsulRegistration implements AutoCloseable {
       done.join();
       return;
     }
+    updateStatus(State.DRAINING, null, "shutting down: not serving, draining, deregistering", true);
     boolean interrupted = false;
     try {
       interrupted = steps.run();
     } finally {
       removeShutdownHook();
+      updateStatus(State.STOPPED, null, "stopped", true);
       done.complete(null);
       if (interrupted) {
         Thread.currentThread().interrupt();

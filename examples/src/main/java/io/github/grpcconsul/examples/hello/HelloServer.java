@@ -55,6 +55,11 @@ public final class HelloServer {
     return server.getPort();
   }
 
+  /** The registration in Consul, to observe its status (registered, retrying and why, ...). */
+  public ConsulRegistration registration() {
+    return registration;
+  }
+
   /**
    * Leaves without failing a call: reports not serving, drains while clients learn of it through Consul,
    * deregisters, then shuts the grpc server down and waits for it. Blocks until done.

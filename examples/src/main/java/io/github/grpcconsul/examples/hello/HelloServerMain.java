@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 
 /**
@@ -60,7 +61,19 @@ public final class HelloServerMain {
     }
     HelloServer server = builder.start();
     say("serving " + server.serviceName() + " as " + server.id() + " on " + server.host() + ":" + server.port()
-        + ", registered in Consul; Ctrl-C to leave gracefully");
+        + "; Ctrl-C to leave gracefully");
+    // Says "registered" only once Consul accepted it, and otherwise why not (the description never holds the token).
+    AtomicReference<String> lastSaid = new AtomicReference<>("");
+    server.registration().addStatusListener(Runnable::run, status -> {
+      String line = switch (status.state()) {
+        case REGISTERED -> "registered in Consul as " + server.id();
+        case RETRYING -> "not registered in Consul: " + status.description();
+        default -> null;
+      };
+      if (line != null && !line.equals(lastSaid.getAndSet(line))) {
+        say(line);
+      }
+    });
     CountDownLatch stopped = new CountDownLatch(1);
     // java.util.logging closes its handlers in its own shutdown hook, so the hook prints directly.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

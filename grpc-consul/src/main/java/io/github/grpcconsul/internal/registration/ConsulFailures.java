@@ -33,6 +33,27 @@ public final class ConsulFailures {
     return Kind.OTHER;
   }
 
+  /**
+   * Why a call failed, in a few words and Consul's own reason, for {@code RegistrationStatus.description()}: e.g.
+   * {@code ACL denied (403 Permission denied: ...)}, {@code agent unreachable (...)}. Never holds the token (neither
+   * Consul's answers nor our transport errors carry it).
+   */
+  public static String describe(Throwable failure) {
+    Throwable t = AsyncFailures.unwrap(failure);
+    if (t instanceof ConsulException ce) {
+      String body = ce.body().strip();
+      if (body.length() > 200) {
+        body = body.substring(0, 200) + "...";
+      }
+      String what = ce.isAclDenied() ? "ACL denied" : "agent answered HTTP " + ce.status();
+      return what + " (" + ce.status() + " " + body + ")";
+    }
+    if (t instanceof java.io.IOException) {
+      return "agent unreachable (" + t.getMessage() + ")";
+    }
+    return t.getClass().getSimpleName() + " (" + t.getMessage() + ")";
+  }
+
   /** The message for a denied write, naming the permission the token lacks and how to grant it. */
   public static String aclDeniedMessage(String action, String serviceName, Throwable failure, boolean retrying) {
     Throwable t = AsyncFailures.unwrap(failure);

@@ -1,6 +1,7 @@
 package io.github.grpcconsul.internal.registration;
 
 import io.github.grpcconsul.registration.ConsulRegistration;
+import io.github.grpcconsul.registration.RegistrationStatus.State;
 import io.github.grpcconsul.internal.consul.AsyncFailures;
 import io.github.grpcconsul.internal.consul.Backoff;
 import io.github.grpcconsul.internal.consul.CheckStatus;
@@ -21,8 +22,10 @@ import java.util.logging.Logger;
  * Keeps one service registered while the process runs: registers, beats the TTL check, notices when the agent has
  * forgotten the service (restart, lost state) and registers it again, with backoff on failures.
  *
- * <p>Every field below the constructor's is confined to the single executor thread; the agent's answers hop back
- * onto it, so no lock is needed. Only {@link #setHealth} is called from other threads.
+ * <p>Threading: every field below the constructor's is confined to the registration's single executor thread; the
+ * agent's answers hop back onto it, so no lock is needed. {@link #setHealth} may be called from any thread and only
+ * queues work. Nothing here blocks: Consul calls are asynchronous. State changes go to the {@link StatusSink} on the
+ * executor thread.
  */
 public final class RegistrationLoop {
   private static final Logger logger = Logger.getLogger(ConsulRegistration.class.getName());
@@ -30,6 +33,7 @@ public final class RegistrationLoop {
   private final RegistrationSettings settings;
   private final ConsulClient client;
   private final ScheduledExecutorService scheduler;
+  private final StatusSink statusSink;
   /** The executor that tolerates being shut down: late answers from the agent are dropped, not thrown at the client. */
   private final Executor executor;
   private final CompletableFuture<Void> firstRegistration = new CompletableFuture<>();
@@ -58,10 +62,12 @@ public final class RegistrationLoop {
   private ScheduledFuture<?> beatTask;
   private ScheduledFuture<?> checkTask;
 
-  public RegistrationLoop(RegistrationSettings settings, ConsulClient client, ScheduledExecutorService scheduler) {
+  public RegistrationLoop(RegistrationSettings settings, ConsulClient client, ScheduledExecutorService scheduler,
+      StatusSink statusSink) {
     this.settings = settings;
     this.client = client;
     this.scheduler = scheduler;
+    this.statusSink = statusSink;
     this.executor = command -> {
       try {
         scheduler.execute(command);
@@ -138,6 +144,8 @@ public final class RegistrationLoop {
         logger.log(Level.WARNING, "Could not register service '" + settings.serviceName() + "' (ID "
             + settings.id() + ") in Consul: " + AsyncFailures.unwrap(failure) + ". Retrying with backoff.");
       }
+      statusSink.update(State.RETRYING, AsyncFailures.unwrap(failure),
+          "retrying: " + ConsulFailures.describe(failure));
       registerTask = schedule(this::register, registerBackoff.delay(++registerFailures));
       return;
     }
@@ -148,6 +156,8 @@ public final class RegistrationLoop {
     aclDeniedLogged = false;
     logger.info((everRegistered ? "Registered again" : "Registered") + " service '" + settings.serviceName()
         + "' (ID " + settings.id() + ") at " + settings.address() + ":" + settings.port() + " in Consul");
+    statusSink.update(State.REGISTERED, null, "registered as " + settings.id() + " at " + settings.address() + ":"
+        + settings.port());
     everRegistered = true;
     firstRegistration.complete(null);
     sentStatusVersion = version;
@@ -285,6 +295,8 @@ public final class RegistrationLoop {
     cancel(checkTask);
     logger.warning("The Consul agent no longer knows service '" + settings.serviceName() + "' (ID "
         + settings.id() + "): " + reason + ". The agent was probably restarted or lost its state; registering again.");
+    statusSink.update(State.RETRYING, new IllegalStateException("the Consul agent no longer knows service "
+        + settings.id() + ": " + reason), "retrying: the agent no longer knows the service (" + reason + ")");
     register();
   }
 
