@@ -3,6 +3,9 @@ package io.github.grpcconsul.devagent;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.Map;
+import java.util.function.Supplier;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -23,9 +26,11 @@ final class AgentRun {
   private final ThreadPoolExecutor handlers;
   private final ScheduledThreadPoolExecutor timer;
   private final ThreadPoolExecutor probes;
+  private final WanPeers wan;
 
   private AgentRun(NettyServer server, StateStore store, CheckRunner checks, ThreadPoolExecutor handlers,
-      ScheduledThreadPoolExecutor timer, ThreadPoolExecutor probes) {
+      ScheduledThreadPoolExecutor timer, ThreadPoolExecutor probes, WanPeers wan) {
+    this.wan = wan;
     this.server = server;
     this.store = store;
     this.checks = checks;
@@ -34,8 +39,8 @@ final class AgentRun {
     this.probes = probes;
   }
 
-  static AgentRun start(AgentConfig cfg, int port, DevAgent.Faults faults, RequestCounter counter)
-      throws IOException {
+  static AgentRun start(AgentConfig cfg, int port, DevAgent.Faults faults, RequestCounter counter,
+      Map<String, Supplier<URI>> wanPeers) throws IOException {
     ThreadPoolExecutor handlers = new ThreadPoolExecutor(DISPATCH_THREADS, DISPATCH_THREADS, 30, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), new NamedThreads("dispatch"));
     handlers.allowCoreThreadTimeOut(true);
@@ -55,9 +60,10 @@ final class AgentRun {
       checks.startReaper(cfg.checkReapInterval(), cfg.deregisterCriticalServiceAfterMin());
       Acl acl = new Acl(cfg.aclManagementToken(), cfg.aclReadOnlyToken(), cfg.aclDefaultAllow());
       Router router = Endpoints.routes(store, cfg);
-      HttpFront front = new HttpFront(router, acl, faults, counter, handlers, timer);
+      WanPeers wan = new WanPeers(cfg.datacenter(), wanPeers, handlers);
+      HttpFront front = new HttpFront(router, acl, faults, counter, handlers, timer, wan);
       server = bind(cfg, port, front);
-      return new AgentRun(server, store, checks, handlers, timer, probes);
+      return new AgentRun(server, store, checks, handlers, timer, probes, wan);
     } catch (IOException | RuntimeException e) {
       if (server != null) {
         server.stop();
@@ -105,6 +111,7 @@ final class AgentRun {
 
   void stop() {
     server.stop();
+    wan.stop();
     checks.shutdown();
     handlers.shutdownNow();
     timer.shutdownNow();

@@ -43,6 +43,8 @@ final class ApiRequest {
 
   final String method;
   final String path;
+  /** The path and query as sent ({@code /v1/kv/a%2Fb?recurse}), for forwarding to another datacenter. */
+  final String rawTarget;
   private final Map<String, List<String>> query;
   private final RequestHeaders requestHeaders;
   private final ResponseHeaders responseHeaders = new ResponseHeaders();
@@ -62,6 +64,7 @@ final class ApiRequest {
   ApiRequest(String method, String rawTarget, RequestHeaders headers, byte[] body, Responder responder) {
     this.method = method;
     String target = stripAuthority(rawTarget);
+    this.rawTarget = target;
     int q = target.indexOf('?');
     String rawPath = q < 0 ? target : target.substring(0, q);
     String p = decodePath(rawPath);

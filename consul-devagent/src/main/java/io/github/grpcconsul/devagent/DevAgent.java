@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 
 /**
  * An in-memory agent that speaks Consul's HTTP API like {@code consul agent -dev}: one node of one datacenter,
@@ -29,6 +30,7 @@ public final class DevAgent implements AutoCloseable {
   private final AgentConfig config;
   private final Faults faults = new Faults(new CopyOnWriteArrayList<>(), "");
   private final RequestCounter counter = new RequestCounter();
+  private final Map<String, Supplier<URI>> wanPeers = WanPeers.newPeerMap();
   private AgentRun run;
   private int boundPort;
 
@@ -60,7 +62,7 @@ public final class DevAgent implements AutoCloseable {
     // A restart re-binds the port it had, which the old listener may hold for a moment.
     for (int attempt = 0; attempt < 50; attempt++) {
       try {
-        return AgentRun.start(config, port, faults, counter);
+        return AgentRun.start(config, port, faults, counter, wanPeers);
       } catch (IOException e) {
         last = e;
         if (!AgentRun.isBindFailure(e) || !rebind) {
@@ -120,6 +122,42 @@ public final class DevAgent implements AutoCloseable {
   public synchronized URI baseUri() {
     return URI.create((config.tls() ? "https://" : "http://") + httpAddress());
   }
+
+  /**
+   * Federates this agent with {@code peers} over a simulated WAN, both ways, as {@code consul join -wan} does: each
+   * agent stands for its own datacenter, lists the others in {@code /v1/catalog/datacenters}, and forwards requests
+   * whose {@code ?dc=} names another's datacenter to that agent (catalog, health and KV; agent endpoints stay local).
+   * A stopped peer answers Consul's 500 {@code No path to datacenter} until it runs again; a restarted peer is
+   * reached at its new address. Call before or after {@link #start()}.
+   *
+   * @throws IllegalArgumentException when a peer has this agent's datacenter (or two peers share one): give each
+   *     agent its own with {@code DevAgent.builder().datacenter("dc2")}
+   */
+  public void joinWan(DevAgent... peers) {
+    for (DevAgent peer : peers) {
+      Objects.requireNonNull(peer, "peer");
+      if (peer == this || peer.datacenter().equals(datacenter())) {
+        throw new IllegalArgumentException("cannot join datacenter \"" + peer.datacenter() + "\" over the WAN: it"
+            + " is this agent's own; give each agent its own datacenter, e.g. DevAgent.builder().datacenter(\"dc2\")");
+      }
+      Supplier<URI> known = wanPeers.get(peer.datacenter());
+      if (known != null && known != peer.wanAddress) {
+        throw new IllegalArgumentException("another agent already stands for datacenter \"" + peer.datacenter()
+            + "\" in this WAN; give each agent its own datacenter");
+      }
+    }
+    for (DevAgent peer : peers) {
+      wanPeers.put(peer.datacenter(), peer.wanAddress);
+      peer.wanPeers.put(datacenter(), wanAddress);
+    }
+  }
+
+  /** The base URI while running, null while stopped: what a WAN peer forwards to. */
+  private final Supplier<URI> wanAddress = () -> {
+    synchronized (this) {
+      return run == null ? null : baseUri();
+    }
+  };
 
   /** The datacenter name. */
   public String datacenter() {

@@ -16,20 +16,22 @@ import java.util.logging.Level;
  */
 public final class Demo {
   static final String USAGE = String.join(System.lineSeparator(),
-      "Usage: java -jar examples/target/hello-demo.jar [--short | --long | --duration D] [--rate N] [--embedded]",
+      "Usage: java -jar examples/target/hello-demo.jar [--short | --long | --duration D] [--rate N] [--weights] [--embedded]",
       "",
       "  --short        about 15 s (2 s per phase)",
       "  --long         about 2 min (30 s per phase)",
       "  --duration D   time per phase (default 8s; 250ms, 2s, 1m are accepted)",
       "  --rate N       client calls per second (default 50)",
       "  --drain D      how long a leaving instance keeps serving after reporting not serving (default 2s)",
+      "  --weights      then a phase with a canary at Consul weight 1 beside a stable instance at 3, balanced by",
+      "                 consul_weighted_round_robin: the client's counts show the 1:3 split live",
       "  --embedded     use the embedded dev agent even when a Consul answers at CONSUL_HTTP_ADDR",
       "  --verbose      also print the library's log (registration, resolver, dev agent)",
       "  --help         this text");
 
   private static final Map<String, String> ALIASES = Flags.aliases(
       "--short", "short", "--long", "long", "--duration", "duration", "--rate", "rate", "--drain", "drain",
-      "--embedded", "embedded", "--verbose", "verbose", "--help", "help", "-?", "help");
+      "--weights", "weights", "--embedded", "embedded", "--verbose", "verbose", "--help", "help", "-?", "help");
 
   private Demo() {}
 
@@ -56,7 +58,7 @@ public final class Demo {
     }
     DemoReport report;
     try {
-      report = run(settings, flags.has("embedded"), System.getenv("CONSUL_HTTP_ADDR"),
+      report = run(settings, flags.has("weights"), flags.has("embedded"), System.getenv("CONSUL_HTTP_ADDR"),
           ConsulConfig::fromEnvironment, System.out);
     } catch (IllegalArgumentException e) {
       // A malformed CONSUL_* variable: the message names it and the fix.
@@ -73,7 +75,7 @@ public final class Demo {
   }
 
   static Flags parse(String... args) {
-    return Flags.parse(args, ALIASES, Set.of("short", "long", "embedded", "verbose", "help"));
+    return Flags.parse(args, ALIASES, Set.of("short", "long", "weights", "embedded", "verbose", "help"));
   }
 
   static Scenario.Settings settings(Flags flags) {
@@ -91,12 +93,23 @@ public final class Demo {
   /** Runs the scenario and prints its story and summary to {@code out}. */
   static DemoReport run(Scenario.Settings settings, boolean forceEmbedded, String envAddress,
       Supplier<ConsulConfig> fromEnvironment, PrintStream out) throws Exception {
+    return run(settings, false, forceEmbedded, envAddress, fromEnvironment, out);
+  }
+
+  /** As above; with {@code weights}, then the weighted-canary phase, whose problems join the report's. */
+  static DemoReport run(Scenario.Settings settings, boolean weights, boolean forceEmbedded, String envAddress,
+      Supplier<ConsulConfig> fromEnvironment, PrintStream out) throws Exception {
     Narrator narrator = new Narrator(out);
     try (ConsulEndpoint consul = ConsulEndpoint.open(forceEmbedded, envAddress, fromEnvironment)) {
       narrator.say("Consul: using " + consul.description());
       DemoReport report = new Scenario(settings, consul, narrator).run();
       narrator.print(report.render());
-      return report;
+      if (!weights) {
+        return report;
+      }
+      WeightsPhase.Result split = new WeightsPhase(settings, consul, narrator).run();
+      split.problems().forEach(p -> narrator.say("problem: " + p));
+      return report.withProblems(split.problems());
     }
   }
 }

@@ -26,6 +26,13 @@ final class DemoReport {
     this.problems = List.copyOf(problems);
   }
 
+  /** This report with {@code more} problems after its own (those of the optional weights phase). */
+  DemoReport withProblems(List<String> more) {
+    List<String> all = new ArrayList<>(problems);
+    all.addAll(more);
+    return new DemoReport(instances, tallies, changes, notes, all);
+  }
+
   /** Instance ids in the order they started. */
   List<String> instances() {
     return instances;

@@ -79,6 +79,8 @@ public final class HelloServer {
     private Duration checkTimeout = Duration.ofSeconds(5);
     private Duration drainTime = Duration.ofSeconds(2);
     private Duration deregisterCriticalAfter = Duration.ofMinutes(1);
+    private int weightPassing = 1;
+    private int weightWarning = 1;
 
     private Builder() {}
 
@@ -142,6 +144,13 @@ public final class HelloServer {
       return this;
     }
 
+    /** Consul's {@code Weights} for this instance (read by {@code consul_weighted_round_robin}); default 1 and 1. */
+    public Builder weights(int passing, int warning) {
+      this.weightPassing = passing;
+      this.weightWarning = warning;
+      return this;
+    }
+
     /**
      * Starts the grpc server, then registers it in Consul (the registration keeps itself alive in the background).
      *
@@ -170,6 +179,7 @@ public final class HelloServer {
             .healthStatusManager(health)
             .deregisterCriticalServiceAfter(deregisterCriticalAfter)
             .drainTime(drainTime)
+            .weights(weightPassing, weightWarning)
             .build();
         registration.start();
       } catch (RuntimeException e) {

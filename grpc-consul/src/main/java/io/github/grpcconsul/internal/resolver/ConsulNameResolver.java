@@ -7,6 +7,7 @@ import io.grpc.StatusOr;
 import io.grpc.SynchronizationContext;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
@@ -31,11 +32,19 @@ public final class ConsulNameResolver extends NameResolver {
     WatchRegistry.Subscription subscribe(Consumer<WatchState> onState);
   }
 
+  /** Opens the watch of the target's service-config KV key; may block like {@link Subscriber}. */
+  interface ConfigSubscriber {
+    WatchRegistry.Subscription subscribe(Consumer<Optional<String>> onValue);
+  }
+
   private final ConsulTarget target;
   private final String authority;
   private final SynchronizationContext syncContext;
   private final Executor offloadExecutor;
   private final Subscriber subscriber;
+  private final ConfigSubscriber configSubscriber;
+  /** The service config from KV, when the target asks for one; null otherwise. */
+  private final KvServiceConfig kvConfig;
 
   // Fields below are touched only in the SynchronizationContext.
   private Listener2 listener;
@@ -45,9 +54,23 @@ public final class ConsulNameResolver extends NameResolver {
 
   /** Written on the offload executor, read and closed in the SynchronizationContext; guarded by this. */
   private WatchRegistry.Subscription subscription;
+  /** Like {@link #subscription}, for the service-config key; guarded by this. */
+  private WatchRegistry.Subscription configSubscription;
 
   public ConsulNameResolver(ConsulTarget target, SynchronizationContext syncContext, Executor offloadExecutor,
       Subscriber subscriber) {
+    this(target, syncContext, offloadExecutor, subscriber, null, null);
+  }
+
+  /**
+   * @param configSubscriber watches {@code target.configKey()}, or null when the target asks for no service config
+   * @param parser grpc's service-config parser ({@code Args.getServiceConfigParser()}); used with configSubscriber
+   */
+  public ConsulNameResolver(ConsulTarget target, SynchronizationContext syncContext, Executor offloadExecutor,
+      Subscriber subscriber, ConfigSubscriber configSubscriber, ServiceConfigParser parser) {
+    this.configSubscriber = configSubscriber;
+    this.kvConfig = configSubscriber != null
+        ? new KvServiceConfig(Objects.requireNonNull(target.configKey(), "configKey"), parser) : null;
     this.target = Objects.requireNonNull(target, "target");
     this.authority = target.service();
     this.syncContext = Objects.requireNonNull(syncContext, "syncContext");
@@ -85,9 +108,15 @@ public final class ConsulNameResolver extends NameResolver {
     }
     shutdown = true;
     WatchRegistry.Subscription s;
+    WatchRegistry.Subscription c;
     synchronized (this) {
       s = subscription;
       subscription = null;
+      c = configSubscription;
+      configSubscription = null;
+    }
+    if (c != null) {
+      closeOffThread(c);
     }
     if (s != null) {
       // Closing takes the registry's lock, which another channel's start may hold while it reads TLS files.
@@ -99,7 +128,18 @@ public final class ConsulNameResolver extends NameResolver {
     }
   }
 
+  private void closeOffThread(WatchRegistry.Subscription s) {
+    try {
+      offloadExecutor.execute(s::close);
+    } catch (RejectedExecutionException e) {
+      s.close();
+    }
+  }
+
   private void subscribe() {
+    if (configSubscriber != null) {
+      subscribeConfig();
+    }
     WatchRegistry.Subscription s;
     try {
       s = subscriber.subscribe(state -> syncContext.execute(() -> onState(state)));
@@ -122,6 +162,35 @@ public final class ConsulNameResolver extends NameResolver {
     }
   }
 
+  private void subscribeConfig() {
+    WatchRegistry.Subscription c;
+    try {
+      c = configSubscriber.subscribe(value -> syncContext.execute(() -> onConfig(value)));
+    } catch (RuntimeException e) {
+      // The addresses still resolve; the channel runs on its default service config.
+      logger.log(Level.WARNING, "consul: cannot watch the service config key \"" + target.configKey() + "\" of "
+          + target.text(), e);
+      return;
+    }
+    boolean closeNow;
+    synchronized (this) {
+      closeNow = shutdown;
+      if (!closeNow) {
+        configSubscription = c;
+      }
+    }
+    if (closeNow) {
+      c.close();
+    }
+  }
+
+  private void onConfig(Optional<String> value) {
+    if (shutdown || !kvConfig.update(value) || lastDelivered == null) {
+      return;
+    }
+    publish(lastDelivered);
+  }
+
   private void onState(WatchState state) {
     if (shutdown || state.version() <= lastVersion) {
       return;
@@ -140,7 +209,15 @@ public final class ConsulNameResolver extends NameResolver {
       return;
     }
     lastDelivered = result;
-    listener.onResult2(ResolutionResult.newBuilder().setAddressesOrError(result).build());
+    publish(result);
+  }
+
+  private void publish(StatusOr<List<EquivalentAddressGroup>> result) {
+    ResolutionResult.Builder b = ResolutionResult.newBuilder().setAddressesOrError(result);
+    if (kvConfig != null) {
+      b.setServiceConfig(kvConfig.current()); // null: none, so the channel's defaultServiceConfig applies
+    }
+    listener.onResult2(b.build());
   }
 
   private boolean sameAsLast(StatusOr<List<EquivalentAddressGroup>> result) {

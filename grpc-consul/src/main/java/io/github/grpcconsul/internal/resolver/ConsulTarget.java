@@ -54,12 +54,15 @@ public final class ConsulTarget {
   }
 
   private static final Set<String> PARAMETERS =
-      Set.of("dc", "tag", "health", "near", "node-meta", "filter", "wait", "consistency", "empty");
+      Set.of("dc", "tag", "health", "near", "node-meta", "filter", "wait", "consistency", "empty", "config",
+          "config-key");
+  /** Where {@code config=kv} looks for a service's gRPC service config. */
+  public static final String SERVICE_CONFIG_PREFIX = "grpc/service-config/";
 
   private final String text;
   private final String agentAddress;
   private final String service;
-  private final String datacenter;
+  private final List<String> datacenters;
   private final List<String> tags;
   private final Health health;
   private final String near;
@@ -68,12 +71,13 @@ public final class ConsulTarget {
   private final Duration wait;
   private final Consistency consistency;
   private final EmptyPolicy emptyPolicy;
+  private final String configKey;
 
   private ConsulTarget(Parser p) {
     this.text = p.text;
     this.agentAddress = p.agentAddress;
     this.service = p.service;
-    this.datacenter = p.datacenter;
+    this.datacenters = List.copyOf(p.datacenters);
     this.tags = List.copyOf(p.tags);
     this.health = p.health;
     this.near = p.near;
@@ -82,6 +86,8 @@ public final class ConsulTarget {
     this.wait = p.wait;
     this.consistency = p.consistency;
     this.emptyPolicy = p.emptyPolicy;
+    this.configKey = p.configKey != null ? p.configKey
+        : p.configFromKv ? SERVICE_CONFIG_PREFIX + p.service : null;
   }
 
   /** Parses a target string, as given to {@code Grpc.newChannelBuilder}. */
@@ -118,9 +124,17 @@ public final class ConsulTarget {
     return service;
   }
 
-  /** The datacenter asked for, or null for the agent's own. */
+  /** The datacenter asked for (the first of a failover list), or null for the agent's own. */
   public String datacenter() {
-    return datacenter;
+    return datacenters.isEmpty() ? null : datacenters.get(0);
+  }
+
+  /**
+   * {@code dc=dc1,dc2,dc3}: the datacenters in failover order, the first preferred; empty for the agent's own
+   * datacenter, one element without failover.
+   */
+  public List<String> datacenters() {
+    return datacenters;
   }
 
   public List<String> tags() {
@@ -156,6 +170,14 @@ public final class ConsulTarget {
   }
 
   /**
+   * The KV key holding the gRPC service config ({@code config=kv}: {@code grpc/service-config/<service>};
+   * {@code config-key=path}: that key), or null when the target does not ask for one.
+   */
+  public String configKey() {
+    return configKey;
+  }
+
+  /**
    * Whether the Consul query itself may drop non-passing instances. Not when the fallback to unhealthy instances
    * needs to see them.
    */
@@ -173,7 +195,7 @@ public final class ConsulTarget {
     final String text;
     String agentAddress;
     String service;
-    String datacenter;
+    final List<String> datacenters = new ArrayList<>();
     final List<String> tags = new ArrayList<>();
     Health health = Health.PASSING;
     String near;
@@ -182,6 +204,8 @@ public final class ConsulTarget {
     Duration wait = DEFAULT_WAIT;
     Consistency consistency = Consistency.DEFAULT;
     EmptyPolicy emptyPolicy = EmptyPolicy.FAIL;
+    boolean configFromKv;
+    String configKey;
 
     Parser(URI uri) {
       this.uri = Objects.requireNonNull(uri, "uri");
@@ -279,7 +303,7 @@ public final class ConsulTarget {
         String name = decode(eq < 0 ? pair : pair.substring(0, eq), "a parameter name");
         if (!PARAMETERS.contains(name)) {
           throw fail("unknown parameter \"" + name + "\"; accepted: dc, tag, health, near, node-meta, filter, wait,"
-              + " consistency, empty");
+              + " consistency, empty, config, config-key");
         }
         if (eq < 0) {
           throw fail("parameter \"" + name + "\" needs a value (" + name + "=...)");
@@ -299,7 +323,17 @@ public final class ConsulTarget {
     private void apply(String name, String value) {
       switch (name) {
         case "dc":
-          datacenter = value;
+          for (String dc : value.split(",", -1)) {
+            String dcName = dc.strip();
+            if (dcName.isEmpty()) {
+              throw fail("dc \"" + value + "\" has an empty datacenter name; list them comma-separated in"
+                  + " failover order, e.g. dc=dc1,dc2");
+            }
+            if (datacenters.contains(dcName)) {
+              throw fail("dc \"" + value + "\" names datacenter \"" + dcName + "\" twice");
+            }
+            datacenters.add(dcName);
+          }
           break;
         case "tag":
           tags.add(value);
@@ -328,6 +362,20 @@ public final class ConsulTarget {
           break;
         case "wait":
           wait = parseWait(value);
+          break;
+        case "config":
+          if (!value.equals("kv")) {
+            throw fail("config \"" + value + "\" is not accepted; use config=kv (reads " + SERVICE_CONFIG_PREFIX
+                + "<service>) or config-key=<KV path>");
+          }
+          configFromKv = true;
+          break;
+        case "config-key":
+          if (value.startsWith("/")) {
+            throw fail("config-key \"" + value + "\" must not start with '/'; give the KV path as Consul lists it,"
+                + " e.g. config-key=grpc/service-config/helloserver");
+          }
+          configKey = value;
           break;
         default:
           throw new AssertionError(name);

@@ -34,6 +34,16 @@ final class HealthSelection {
     return StatusOr.fromValue(List.copyOf(selected));
   }
 
+  /** Whether some instance passes the target's {@code health} selection (its {@code empty} fallback aside). */
+  static boolean hasSelected(ConsulTarget target, List<Instance> instances) {
+    for (Instance instance : instances) {
+      if (accepts(target.health(), instance.health())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static boolean accepts(ConsulTarget.Health wanted, CheckStatus status) {
     switch (wanted) {
       case PASSING:
@@ -48,9 +58,9 @@ final class HealthSelection {
   }
 
   private static String noInstanceMessage(ConsulTarget target, List<Instance> instances) {
-    String where = target.datacenter() != null
-        ? "datacenter \"" + target.datacenter() + "\""
-        : "the agent's datacenter";
+    String where = target.datacenters().size() > 1
+        ? "any of the datacenters " + String.join(", ", target.datacenters())
+        : target.datacenter() != null ? "datacenter \"" + target.datacenter() + "\"" : "the agent's datacenter";
     String what = describeSelection(target);
     if (instances.isEmpty()) {
       return "consul: no " + what + "instance of service \"" + target.service() + "\" in " + where

@@ -56,8 +56,16 @@ public final class ResolverProviderCore extends NameResolverProvider {
     String description = "service \"" + target.service() + "\""
         + (target.datacenter() != null ? " in datacenter \"" + target.datacenter() + "\"" : "")
         + " at " + (target.agentAddress() != null ? target.agentAddress() : "the configured agent");
-    return new ConsulNameResolver(target, args.getSynchronizationContext(), args.getOffloadExecutor(),
-        onState -> registry.subscribe(clientKey, config, query, target.waitTime(), description, onState));
+    ConsulNameResolver.Subscriber subscriber = target.datacenters().size() > 1
+        ? new FailoverSubscriber(target, (dc, onState) -> registry.subscribe(clientKey, config,
+            query.toBuilder().datacenter(dc).build(), target.waitTime(),
+            "service \"" + target.service() + "\" in datacenter \"" + dc + "\" (failover "
+                + String.join(", ", target.datacenters()) + ")", onState))
+        : onState -> registry.subscribe(clientKey, config, query, target.waitTime(), description, onState);
+    ConsulNameResolver.ConfigSubscriber configSubscriber = target.configKey() == null ? null
+        : onValue -> registry.watchKey(clientKey, config, target.configKey(), target.waitTime(), onValue);
+    return new ConsulNameResolver(target, args.getSynchronizationContext(), args.getOffloadExecutor(), subscriber,
+        configSubscriber, args.getServiceConfigParser());
   }
 
   @Override

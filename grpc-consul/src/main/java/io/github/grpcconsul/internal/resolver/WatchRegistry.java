@@ -10,6 +10,7 @@ import io.github.grpcconsul.internal.consul.QueryResult;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
@@ -126,6 +127,53 @@ public final class WatchRegistry {
         }
       }
     };
+  }
+
+  /**
+   * Follows a KV key for one resolver with a blocking query of its own, on the client this registry shares for
+   * {@code clientKey}. Call it off the channel's SynchronizationContext (it may create the client).
+   */
+  public Subscription watchKey(ClientKey clientKey, Supplier<ConsulConfig> config, String key, Duration wait,
+      Consumer<Optional<String>> onValue) {
+    ClientRef client;
+    synchronized (this) {
+      client = clients.get(clientKey);
+      if (client == null) {
+        client = new ClientRef(ConsulClient.create(config.get()));
+        clients.put(clientKey, client);
+      }
+      client.watches++;
+    }
+    KvConfigWatch watch = new KvConfigWatch(client.client, key, wait, onValue);
+    watch.start();
+    ClientRef held = client;
+    return new Subscription() {
+      private boolean closed;
+
+      @Override
+      public void close() {
+        synchronized (WatchRegistry.this) {
+          if (closed) {
+            return;
+          }
+          closed = true;
+        }
+        watch.close();
+        // On the client's scheduler, like a watch's expiry, not in the SynchronizationContext.
+        held.client.scheduler().execute(() -> release(held));
+      }
+    };
+  }
+
+  private synchronized void release(ClientRef client) {
+    if (--client.watches == 0) {
+      clients.values().remove(client);
+      try {
+        client.client.close();
+      } catch (RuntimeException e) {
+        logger.log(Level.FINE, "consul: closing a client failed", e);
+      }
+    }
   }
 
   /** Number of live watches (lingering ones included); for tests. */
