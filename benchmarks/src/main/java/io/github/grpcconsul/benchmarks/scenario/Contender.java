@@ -8,8 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A client under test: how to start its process against an agent. Both contenders run in their own JVM with the same
- * JVM flags, and call through {@code io.github.grpcconsul.benchmarks.probe.ProbeClient}.
+ * A client under test: how to start its process against an agent. The Java contenders run in their own JVM with the
+ * same JVM flags and call through {@code io.github.grpcconsul.benchmarks.probe.ProbeClient}; the Go contenders run
+ * {@code benchmarks-go}'s probe client, the same loop and protocol in Go.
  */
 abstract class Contender {
   /** Same for both: a fixed heap ceiling so one contender's garbage cannot starve the other's run. */
@@ -77,5 +78,36 @@ abstract class Contender {
         return cmd;
       }
     };
+  }
+
+  /**
+   * A Go contender: {@code benchmarks-go}'s probe client with one of its resolvers, on
+   * {@code consul://host:port/service}, round_robin, every resolver option at its default.
+   *
+   * @param binary the built probe client ({@link GoProbeBuild})
+   * @param resolver {@code mbobakov}, {@code simplesurance} or {@code catalog}
+   */
+  static Contender go(Path binary, String resolver, String name, String label) {
+    return new Contender(name, label) {
+      @Override
+      List<String> command(String host, int port, String service) {
+        return List.of(binary.toString(), "-resolver", resolver, "consul://" + host + ":" + port + "/" + service);
+      }
+    };
+  }
+
+  /** mbobakov/grpc-consul-resolver v1.5.3: blocking {@code /v1/health/service}, all instances by default. */
+  static Contender goMbobakov(Path binary) {
+    return go(binary, "mbobakov", "go-mbobakov", "Go mbobakov/grpc-consul-resolver");
+  }
+
+  /** simplesurance/grpcconsulresolver v1.4.0: blocking {@code /v1/health/service}, passing instances only. */
+  static Contender goSimplesurance(Path binary) {
+    return go(binary, "simplesurance", "go-simplesurance", "Go simplesurance/grpcconsulresolver");
+  }
+
+  /** The original Go design, ported: blocking {@code /v1/catalog/service}, no health filter, no retry. */
+  static Contender goCatalog(Path binary) {
+    return go(binary, "catalog", "go-catalog", "Go original catalog watch");
   }
 }

@@ -19,14 +19,15 @@ import javax.imageio.ImageIO;
  */
 final class PropagationPlot {
   private static final int WIDTH = 1000;
-  private static final int LEFT = 230;
+  private static final int LEFT = 270;
   private static final int RIGHT = 100;
   private static final int TOP = 50;
-  private static final int ROW = 34;
+  private static final int ROW = 30;
   private static final int PANEL_GAP = 26;
   private static final double MIN_MS = 0.1;
   private static final double MAX_MS = 100_000;
-  private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xff7f0e)};
+  private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
+      new Color(0xd62728), new Color(0x9467bd), new Color(0x8c564b)};
 
   private PropagationPlot() {}
 

@@ -1,12 +1,15 @@
 package io.github.grpcconsul.benchmarks.scenario;
 
+import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 
-/** The side-by-side table in Markdown, ours against the status quo, with the ratio of each figure. */
+/** The side-by-side table in Markdown: one column per contender, ours first, each peer's figure with its ratio. */
 final class Report {
   private Report() {}
 
-  static String markdown(ScenarioOptions options, ContenderResult ours, ContenderResult peer, String command) {
+  static String markdown(ScenarioOptions options, List<ContenderResult> results, String command) {
     StringBuilder md = new StringBuilder();
     md.append(String.format(Locale.ROOT,
         "Machine: %d cores (`nproc`), %s %s (%s), %s. Mode `%s`: %d instances, %d trials per churn step, "
@@ -19,41 +22,40 @@ final class Report {
         options.outage().toSeconds(),
         options.drain().toSeconds()));
     md.append("Command: `").append(command).append("`\n\n");
-    for (ContenderResult r : new ContenderResult[] {ours, peer}) {
+    for (ContenderResult r : results) {
       if (r.failure != null) {
         md.append("**").append(r.contender.label).append(" stopped early:** `").append(r.failure).append("`\n\n");
       }
     }
-    md.append("| figure | ").append(ours.contender.label).append(" | ").append(peer.contender.label)
-        .append(" | ratio (peer / ours) |\n|---|---:|---:|---:|\n");
+    md.append("Each peer's cell ends with its ratio peer / ours from this run (above 1: ours is better).\n\n");
+    md.append("| figure |");
+    for (ContenderResult r : results) {
+      md.append(' ').append(r.contender.label).append(" |");
+    }
+    md.append("\n|---|").append("---:|".repeat(results.size())).append('\n');
     for (Step step : Step.values()) {
-      StepResult a = ours.step(step);
-      StepResult b = peer.step(step);
       String what = step.label + ": " + step.measured;
       if (step.churn()) {
-        row(md, what + ", p50 ms", ms(a, 50), ms(b, 50), ratio(a.percentile(50), b.percentile(50)));
-        row(md, what + ", p99 ms", ms(a, 99), ms(b, 99), ratio(a.percentile(99), b.percentile(99)));
+        row(md, what + ", p50 ms", results, r -> ms(r.step(step), 50), r -> r.step(step).percentile(50));
+        row(md, what + ", p99 ms", results, r -> ms(r.step(step), 99), r -> r.step(step).percentile(99));
       } else {
-        row(md, what + ", ms", ms(a, 50), ms(b, 50), ratio(a.percentile(50), b.percentile(50)));
+        row(md, what + ", ms", results, r -> ms(r.step(step), 50), r -> r.step(step).percentile(50));
       }
     }
     for (Step step : Step.values()) {
-      long a = ours.step(step).failedCalls();
-      long b = peer.step(step).failedCalls();
-      row(md, "failed calls, " + step.label, Long.toString(a), Long.toString(b), ratio(a, b));
+      row(md, "failed calls, " + step.label, results, r -> Long.toString(r.step(step).failedCalls()),
+          r -> r.step(step).failedCalls());
     }
-    row(md, "Consul requests per minute, idle", num(ours.idleRequestsPerMinute), num(peer.idleRequestsPerMinute),
-        ratio(ours.idleRequestsPerMinute, peer.idleRequestsPerMinute));
-    row(md, "Consul requests per minute, during churn", num(ours.churnRequestsPerMinute),
-        num(peer.churnRequestsPerMinute), ratio(ours.churnRequestsPerMinute, peer.churnRequestsPerMinute));
-    row(md, "process launch to first successful call, ms", num(ours.startupMillis), num(peer.startupMillis),
-        ratio(ours.startupMillis, peer.startupMillis));
-    row(md, "client heap after full GC, MiB", mib(ours.heapBytes), mib(peer.heapBytes),
-        ratio(ours.heapBytes, peer.heapBytes));
-    row(md, "client live threads", Integer.toString(ours.threads), Integer.toString(peer.threads),
-        ratio(ours.threads, peer.threads));
+    row(md, "Consul requests per minute, idle", results, r -> num(r.idleRequestsPerMinute),
+        r -> r.idleRequestsPerMinute);
+    row(md, "Consul requests per minute, during churn", results, r -> num(r.churnRequestsPerMinute),
+        r -> r.churnRequestsPerMinute);
+    row(md, "process launch to first successful call, ms", results, r -> num(r.startupMillis),
+        r -> r.startupMillis);
+    row(md, "client heap after full GC, MiB", results, r -> mib(r.heapBytes), r -> r.heapBytes);
+    row(md, "client live threads", results, r -> Integer.toString(r.threads), r -> r.threads);
     md.append('\n');
-    for (ContenderResult r : new ContenderResult[] {ours, peer}) {
+    for (ContenderResult r : results) {
       md.append("Idle requests per minute by endpoint, ").append(r.contender.label).append(": ");
       if (r.idleByEndpoint.isEmpty()) {
         md.append("none");
@@ -65,12 +67,25 @@ final class Report {
       }
       md.append(".\n");
     }
+    if (results.stream().anyMatch(r -> r.contender.name.startsWith("go-"))) {
+      md.append("\nGo contenders' heap is `runtime.MemStats.HeapAlloc` after two `runtime.GC()`, their threads the "
+          + "process's OS threads (`/proc/self/status`).\n");
+    }
     return md.toString();
   }
 
-  private static void row(StringBuilder md, String figure, String ours, String peer, String ratio) {
-    md.append("| ").append(figure).append(" | ").append(ours).append(" | ").append(peer).append(" | ")
-        .append(ratio).append(" |\n");
+  private static void row(StringBuilder md, String figure, List<ContenderResult> results,
+      Function<ContenderResult, String> cell, ToDoubleFunction<ContenderResult> value) {
+    md.append("| ").append(figure).append(" |");
+    double ours = value.applyAsDouble(results.get(0));
+    for (int i = 0; i < results.size(); i++) {
+      md.append(' ').append(cell.apply(results.get(i)));
+      if (i > 0) {
+        md.append("; ").append(ratio(ours, value.applyAsDouble(results.get(i))));
+      }
+      md.append(" |");
+    }
+    md.append('\n');
   }
 
   /** The percentile, with how many trials it covers and how many timed out or could not be measured. */
@@ -109,6 +124,7 @@ final class Report {
     if (ours == 0) {
       return peer == 0 ? "=" : "ours 0";
     }
-    return String.format(Locale.ROOT, "%.1f×", peer / ours);
+    double r = peer / ours;
+    return String.format(Locale.ROOT, r < 0.095 ? "%.3f×" : "%.1f×", r);
   }
 }
