@@ -51,6 +51,18 @@ public final class ConsulNameResolverProvider extends NameResolverProvider {
     return core.newNameResolver(targetUri, args);
   }
 
+  /**
+   * The same for grpc's own {@link io.grpc.Uri} (what newer grpc versions pass, as to {@code DnsNameResolverProvider});
+   * returns null for any scheme other than {@code consul}.
+   */
+  @Override
+  public NameResolver newNameResolver(io.grpc.Uri targetUri, NameResolver.Args args) {
+    if (!getDefaultScheme().equalsIgnoreCase(targetUri.getScheme())) {
+      return null;
+    }
+    return core.newNameResolver(URI.create(targetUri.toString()), args);
+  }
+
   /** {@code consul}. */
   @Override
   public String getDefaultScheme() {

@@ -24,6 +24,10 @@ import java.util.logging.Logger;
  *       index goes backwards (agent restarted, snapshot restored) the loop resets: the result is delivered as new
  *       and the loop continues from the new index. After an error the retry sends index 1, which any live agent
  *       answers at once, so a restarted agent is noticed without waiting out a blocking query on the old index.
+ *       With {@link Builder#rereadAfterError()} the retry sends index 0 instead and its answer is delivered whatever
+ *       its index: a restarted agent may be back at exactly the old index with other contents, or at index 1 (where
+ *       a request with index 1 would block). This is the one re-read mechanism; the listener decides whether the
+ *       re-read answer is a change.
  *   <li>A token bucket limits how often requests start (default: burst 5, then one every 200 ms, i.e. 5/s), so a
  *       churning service cannot make the client hammer Consul.
  *   <li>Errors back off exponentially with ±20 % jitter (default 100 ms doubling to 5 s), reset by a success.
@@ -34,8 +38,11 @@ import java.util.logging.Logger;
  *       closed) and stops all timers; no listener call starts after it returns.
  * </ul>
  *
- * <p>No thread of its own: every step runs on the given scheduler or on the thread that completes the fetch. Listener
- * calls are serialised and must not block.
+ * <p>Threading: no thread of its own; every step runs on the given scheduler or on the thread that completes the
+ * fetch (the HTTP client's). The listener is called one call at a time (the next request starts only after it
+ * returned) and never while this class holds its lock, so {@link #cancel()} never waits behind a listener; a
+ * listener call already under way when {@code cancel()} returns may still finish. Listeners must not block: they run
+ * on HTTP threads. {@link #start()} and {@link #cancel()} may be called from any thread and return at once.
  *
  * <p><i>Internal, not a stable API.</i>
  */
@@ -78,6 +85,7 @@ public final class BlockingQuery<T> {
   private final TokenBucket bucket;
   private final Backoff backoff;
   private final RetryWait retryWait; // used under lock
+  private final boolean rereadAfterError;
 
   private final Object lock = new Object();
   private boolean started; // guarded by lock
@@ -86,6 +94,7 @@ public final class BlockingQuery<T> {
   private long lastIndex; // guarded by lock
   private long nextIndex; // guarded by lock
   private int failures; // guarded by lock
+  private boolean reread; // guarded by lock: the request in flight re-reads after an error
   private Future<?> timer; // guarded by lock: a scheduled run, or a retry waiting for the agent probe
   private CompletableFuture<QueryResult<T>> inFlight; // guarded by lock
 
@@ -97,6 +106,7 @@ public final class BlockingQuery<T> {
     this.bucket = new TokenBucket(b.burst, b.refill, b.clock);
     this.backoff = new Backoff(b.backoffInitial, b.backoffMax, b.jitter, b.random);
     this.retryWait = new RetryWait(b.agentProbe, b.scheduler, b.scheduler);
+    this.rereadAfterError = b.rereadAfterError;
   }
 
   public static <T> Builder<T> newBuilder(Fetcher<T> fetcher, Listener<T> listener,
@@ -212,56 +222,74 @@ public final class BlockingQuery<T> {
   }
 
   private void handle(CompletableFuture<QueryResult<T>> f, QueryResult<T> result, Throwable error) {
+    // Decide under the lock, call the listener after releasing it, then schedule the next request: listener calls
+    // stay serialised (one request at a time) and cancel() never waits behind one.
+    Throwable failure = null;
+    int failureCount = 0;
+    boolean deliver = false;
+    long delay = 0;
     synchronized (lock) {
       if (cancelled || inFlight != f) {
         return;
       }
       inFlight = null;
       if (error != null) {
-        Throwable cause = AsyncFailures.unwrap(error);
-        failures++;
+        failure = AsyncFailures.unwrap(error);
+        failureCount = ++failures;
         if (delivered) {
-          // The agent may have restarted with a lower index; a request with our old index would then block for the
-          // whole wait. Index 1 answers at once on any live agent (its index is above 1), which detects the reset
-          // now; if nothing changed, the answer carries our index and is not delivered.
-          nextIndex = 1;
-        }
-        long delay = backoff.delayNanos(failures);
-        if (!(cause instanceof CancellationException)) {
-          try {
-            listener.onError(cause, failures);
-          } catch (RuntimeException e) {
-            logger.log(Level.WARNING, "blocking-query listener threw from onError", e);
+          if (rereadAfterError) {
+            nextIndex = 0;
+            reread = true;
+          } else {
+            // The agent may have restarted with a lower index; a request with our old index would then block for
+            // the whole wait. Index 1 answers at once on any live agent (its index is above 1), which detects the
+            // reset now; if nothing changed, the answer carries our index and is not delivered.
+            nextIndex = 1;
           }
         }
-        if (!cancelled) {
-          scheduleRetry(cause, delay);
-        }
-        return;
-      }
-      failures = 0;
-      long index = result.index();
-      boolean moved;
-      if (!delivered) {
-        moved = true;
-      } else if (index < lastIndex) {
-        logger.log(Level.FINE, "Consul index went backwards ({0} -> {1}): resetting", new Object[] {lastIndex, index});
-        moved = true;
+        delay = backoff.delayNanos(failures);
       } else {
-        moved = index != lastIndex;
+        failures = 0;
+        long index = result.index();
+        boolean moved;
+        if (!delivered || reread) {
+          moved = true;
+        } else if (index < lastIndex) {
+          logger.log(Level.FINE, "Consul index went backwards ({0} -> {1}): resetting",
+              new Object[] {lastIndex, index});
+          moved = true;
+        } else {
+          moved = index != lastIndex;
+        }
+        reread = false;
+        delivered = true;
+        lastIndex = index;
+        nextIndex = Math.max(index, 1);
+        deliver = moved;
       }
-      delivered = true;
-      lastIndex = index;
-      nextIndex = Math.max(index, 1);
-      if (moved) {
+    }
+    if (failure != null) {
+      if (!(failure instanceof CancellationException)) {
         try {
-          listener.onResult(result.value(), result);
+          listener.onError(failure, failureCount);
         } catch (RuntimeException e) {
-          logger.log(Level.WARNING, "blocking-query listener threw from onResult", e);
+          logger.log(Level.WARNING, "blocking-query listener threw from onError", e);
         }
       }
+    } else if (deliver) {
+      try {
+        listener.onResult(result.value(), result);
+      } catch (RuntimeException e) {
+        logger.log(Level.WARNING, "blocking-query listener threw from onResult", e);
+      }
+    }
+    synchronized (lock) {
       if (!cancelled) {
-        schedule(0);
+        if (failure != null) {
+          scheduleRetry(failure, delay);
+        } else {
+          schedule(0);
+        }
       }
     }
   }
@@ -280,6 +308,7 @@ public final class BlockingQuery<T> {
     private LongSupplier clock = System::nanoTime;
     private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
     private AgentProbe agentProbe;
+    private boolean rereadAfterError;
 
     private Builder(Fetcher<T> fetcher, Listener<T> listener, ScheduledExecutorService scheduler) {
       this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
@@ -324,6 +353,15 @@ public final class BlockingQuery<T> {
      */
     public Builder<T> agentProbe(AgentProbe probe) {
       this.agentProbe = Objects.requireNonNull(probe, "probe");
+      return this;
+    }
+
+    /**
+     * After an error, re-read with index 0 and deliver that answer whatever its index (see the class comment);
+     * default off (the retry sends index 1 and delivers only a moved index).
+     */
+    public Builder<T> rereadAfterError() {
+      this.rereadAfterError = true;
       return this;
     }
 

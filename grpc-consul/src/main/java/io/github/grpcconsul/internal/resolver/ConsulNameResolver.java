@@ -17,11 +17,15 @@ import java.util.logging.Logger;
 /**
  * Resolves one {@code consul://} target for one channel by subscribing to the shared {@link ServiceWatch} of its
  * query. Holds no thread, timer or socket of its own: everything that can block (creating the Consul client,
- * talking to Consul, DNS for host-name addresses) happens on the watch's threads or the channel's offload executor.
+ * talking to Consul, DNS for host-name addresses) happens on the watch's executors or the offload executor.
  *
- * <p>{@link #start}, {@link #refresh} and {@link #shutdown} run in the channel's SynchronizationContext (grpc's
- * contract) and return at once. Results go to {@link Listener2#onResult2} in that context, only when the address
- * list, its attributes or the error changed.
+ * <p>Threading: {@link #start}, {@link #refresh} and {@link #shutdown} run in the channel's SynchronizationContext
+ * (grpc's contract) and return at once: subscribing (which may block) and closing the subscription run on the
+ * channel's offload executor, or on the shared {@link BlockingExecutor} when grpc gave none (as grpc's
+ * {@code DnsNameResolver} does), never inline. Watch states arrive on the watch's lane and are handed to the
+ * SynchronizationContext with one {@code execute}; there the target's health selection is applied and the result goes
+ * to {@link Listener2#onResult2}. The watch already dropped unchanged answers; a state overtaken by a newer one is
+ * dropped by its version.
  */
 public final class ConsulNameResolver extends NameResolver {
 
@@ -40,7 +44,8 @@ public final class ConsulNameResolver extends NameResolver {
   private final ConsulTarget target;
   private final String authority;
   private final SynchronizationContext syncContext;
-  private final Executor offloadExecutor;
+  /** Null when grpc gave none; then {@link #start} acquires the shared {@link BlockingExecutor}. */
+  private final Executor givenOffloadExecutor;
   private final Subscriber subscriber;
   private final ConfigSubscriber configSubscriber;
   /** The service config from KV, when the target asks for one; null otherwise. */
@@ -50,7 +55,10 @@ public final class ConsulNameResolver extends NameResolver {
   private Listener2 listener;
   private boolean shutdown;
   private long lastVersion;
+  /** The addresses last handed to grpc: re-published with a new service config from KV. */
   private StatusOr<List<EquivalentAddressGroup>> lastDelivered;
+  private Executor offloadExecutor;
+  private Executor acquiredExecutor;
 
   /** Written on the offload executor, read and closed in the SynchronizationContext; guarded by this. */
   private WatchRegistry.Subscription subscription;
@@ -74,7 +82,7 @@ public final class ConsulNameResolver extends NameResolver {
     this.target = Objects.requireNonNull(target, "target");
     this.authority = target.service();
     this.syncContext = Objects.requireNonNull(syncContext, "syncContext");
-    this.offloadExecutor = offloadExecutor != null ? offloadExecutor : Runnable::run;
+    this.givenOffloadExecutor = offloadExecutor;
     this.subscriber = Objects.requireNonNull(subscriber, "subscriber");
   }
 
@@ -90,6 +98,12 @@ public final class ConsulNameResolver extends NameResolver {
       throw new IllegalStateException("already started");
     }
     this.listener = Objects.requireNonNull(listener, "listener");
+    if (givenOffloadExecutor != null) {
+      offloadExecutor = givenOffloadExecutor;
+    } else {
+      acquiredExecutor = BlockingExecutor.acquire();
+      offloadExecutor = acquiredExecutor;
+    }
     offloadExecutor.execute(this::subscribe);
   }
 
@@ -118,13 +132,17 @@ public final class ConsulNameResolver extends NameResolver {
     if (c != null) {
       closeOffThread(c);
     }
-    if (s != null) {
-      // Closing takes the registry's lock, which another channel's start may hold while it reads TLS files.
+    if (s != null && offloadExecutor != null) {
+      // Closing never blocks, but it is the registry's business: keep it off the channel's thread anyway.
       try {
         offloadExecutor.execute(s::close);
       } catch (RejectedExecutionException e) {
         s.close();
       }
+    }
+    if (acquiredExecutor != null) {
+      BlockingExecutor.release(acquiredExecutor);
+      acquiredExecutor = null; // queued work (the close above, a pending subscribe) still runs
     }
   }
 
@@ -205,7 +223,7 @@ public final class ConsulNameResolver extends NameResolver {
   }
 
   private void deliver(StatusOr<List<EquivalentAddressGroup>> result) {
-    if (shutdown || sameAsLast(result)) {
+    if (shutdown) {
       return;
     }
     lastDelivered = result;
@@ -218,17 +236,5 @@ public final class ConsulNameResolver extends NameResolver {
       b.setServiceConfig(kvConfig.current()); // null: none, so the channel's defaultServiceConfig applies
     }
     listener.onResult2(b.build());
-  }
-
-  private boolean sameAsLast(StatusOr<List<EquivalentAddressGroup>> result) {
-    if (lastDelivered == null || lastDelivered.hasValue() != result.hasValue()) {
-      return false;
-    }
-    if (result.hasValue()) {
-      return result.getValue().equals(lastDelivered.getValue());
-    }
-    Status a = result.getStatus();
-    Status b = lastDelivered.getStatus();
-    return a.getCode() == b.getCode() && Objects.equals(a.getDescription(), b.getDescription());
   }
 }

@@ -1,7 +1,8 @@
 package io.github.grpcconsul.internal.resolver;
 
-import io.github.grpcconsul.resolver.ConsulAttributes;
+import io.github.grpcconsul.internal.consul.CheckStatus;
 import io.github.grpcconsul.internal.consul.HealthEntry;
+import io.github.grpcconsul.resolver.ConsulAttributes;
 import io.grpc.Attributes;
 import io.grpc.EquivalentAddressGroup;
 import java.net.InetAddress;
@@ -10,64 +11,114 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Turns Consul health entries into address groups. Runs on the watch's thread, never in a channel's
- * SynchronizationContext, because a host name in {@code Service.Address} needs a DNS lookup.
+ * Turns Consul health entries into address groups, in two steps so that the change check sits between them:
+ * {@link #describe} (cheap, no I/O: what each instance is, with its address still as Consul wrote it) and
+ * {@link #resolve} (DNS for host names).
+ *
+ * <p>Threading: stateless. {@link #describe} runs wherever the answer arrives (an HTTP thread); {@link #resolve}
+ * may block on DNS and runs only on the {@link BlockingExecutor}, never on an HTTP thread or in a
+ * SynchronizationContext.
  */
 final class InstanceMapper {
 
   private static final Logger logger = Logger.getLogger(InstanceMapper.class.getName());
 
   /** Consul returns entries in state-store order and reorders them when filtering; sorting avoids spurious updates. */
-  private static final Comparator<Instance> ORDER = Comparator
-      .comparing((Instance i) -> i.addressGroup().getAttributes().get(ConsulAttributes.NODE))
-      .thenComparing(i -> i.addressGroup().getAttributes().get(ConsulAttributes.SERVICE_ID));
+  private static final Comparator<Described> ORDER = Comparator
+      .comparing((Described d) -> d.attributes.get(ConsulAttributes.NODE))
+      .thenComparing(d -> d.attributes.get(ConsulAttributes.SERVICE_ID));
 
   private InstanceMapper() {}
 
+  /** One instance before DNS: a value, so that two answers compare equal when nothing a balancer sees changed. */
+  static final class Described {
+    final String host;
+    final int port;
+    final Attributes attributes;
+    final CheckStatus health;
+
+    Described(String host, int port, Attributes attributes, CheckStatus health) {
+      this.host = host;
+      this.port = port;
+      this.attributes = attributes;
+      this.health = health;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Described d && d.host.equals(host) && d.port == port && d.attributes.equals(attributes)
+          && d.health == health;
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(host, port, attributes, health);
+    }
+  }
+
+  /** Both steps at once, with the JVM's DNS; for tests and tools. */
   static List<Instance> map(List<HealthEntry> entries) {
-    return map(entries, false);
+    return resolve(describe(entries, false), HostResolver.SYSTEM);
   }
 
   /**
    * @param keepOrder keep Consul's order: with {@code near} it is the round-trip-time order, which pick_first uses
    */
-  static List<Instance> map(List<HealthEntry> entries, boolean keepOrder) {
-    List<Instance> instances = new ArrayList<>(entries.size());
+  static List<Described> describe(List<HealthEntry> entries, boolean keepOrder) {
+    List<Described> described = new ArrayList<>(entries.size());
     for (HealthEntry entry : entries) {
-      InetSocketAddress address = address(entry);
-      if (address != null) {
-        instances.add(new Instance(new EquivalentAddressGroup(address, attributes(entry)), entry.aggregatedStatus()));
+      String host = entry.address();
+      int port = entry.service().port();
+      if (host.isEmpty() || port <= 0 || port > 65535) {
+        logger.log(Level.FINE, "consul: skipping instance {0} of {1}: no usable address ({2}:{3})",
+            new Object[] {entry.service().id(), entry.service().name(), host, port});
+        continue;
       }
+      if (host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1);
+      }
+      described.add(new Described(host, port, attributes(entry), entry.aggregatedStatus()));
     }
     if (!keepOrder) {
-      instances.sort(ORDER);
+      described.sort(ORDER);
+    }
+    return described;
+  }
+
+  /** May block: a host name is looked up with {@code hosts}; an IP literal (v4 or v6) parses without a lookup. */
+  static List<Instance> resolve(List<Described> described, HostResolver hosts) {
+    List<Instance> instances = new ArrayList<>(described.size());
+    for (Described d : described) {
+      InetAddress address;
+      try {
+        address = isIpLiteral(d.host) ? InetAddress.getByName(d.host) : hosts.resolve(d.host);
+      } catch (UnknownHostException e) {
+        logger.log(Level.WARNING, "consul: skipping instance {0}: cannot resolve its address \"{1}\": {2}",
+            new Object[] {d.attributes.get(ConsulAttributes.SERVICE_ID), d.host, e.getMessage()});
+        continue;
+      }
+      instances.add(new Instance(new EquivalentAddressGroup(new InetSocketAddress(address, d.port), d.attributes),
+          d.health));
     }
     return instances;
   }
 
-  private static InetSocketAddress address(HealthEntry entry) {
-    String host = entry.address();
-    int port = entry.service().port();
-    if (host.isEmpty() || port <= 0 || port > 65535) {
-      logger.log(Level.FINE, "consul: skipping instance {0} of {1}: no usable address ({2}:{3})",
-          new Object[] {entry.service().id(), entry.service().name(), host, port});
-      return null;
+  private static boolean isIpLiteral(String host) {
+    if (host.indexOf(':') >= 0) {
+      return true; // IPv6 (a host name has no colon)
     }
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
+    for (int i = 0; i < host.length(); i++) {
+      char c = host.charAt(i);
+      if (c != '.' && (c < '0' || c > '9')) {
+        return false;
+      }
     }
-    try {
-      // An IP literal (IPv4 or IPv6) parses without a lookup; a host name is resolved here, off the channel.
-      return new InetSocketAddress(InetAddress.getByName(host), port);
-    } catch (UnknownHostException e) {
-      logger.log(Level.WARNING, "consul: skipping instance {0} of {1}: cannot resolve its address \"{2}\": {3}",
-          new Object[] {entry.service().id(), entry.service().name(), host, e.getMessage()});
-      return null;
-    }
+    return true;
   }
 
   private static Attributes attributes(HealthEntry entry) {

@@ -10,10 +10,16 @@ import io.github.grpcconsul.internal.consul.QueryResult;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -28,6 +34,13 @@ import java.util.logging.Logger;
  * resolver down when its channel goes idle and makes a new one on the next call: re-attaching within the linger
  * costs no request and the new resolver gets the last known list at once. The registry has no thread: queries and
  * linger timers run on their client's scheduler, and a client is closed with its last watch.
+ *
+ * <p>Threading: every method may be called from any thread. The registry's monitor guards only its two tables and
+ * reference counts and is never held while calling out: creating a client (which reads key, certificate and token
+ * files), cancelling a query and closing a client all happen after it is released, so one channel's slow start never
+ * delays another channel's shutdown. {@link #subscribe} may block (it may create a client, or wait for another
+ * thread that is creating the same one): call it off the channel's SynchronizationContext. Closing a subscription
+ * never blocks.
  */
 public final class WatchRegistry {
 
@@ -42,11 +55,18 @@ public final class WatchRegistry {
   }
 
   private final Duration linger;
-  private final Map<ClientKey, ClientRef> clients = new HashMap<>();
-  private final Map<WatchKey, WatchRef> watches = new HashMap<>();
+  private final HostResolver hosts;
+  private final Map<ClientKey, ClientRef> clients = new HashMap<>(); // guarded by this
+  private final Map<WatchKey, WatchRef> watches = new HashMap<>(); // guarded by this
 
   public WatchRegistry(Duration linger) {
+    this(linger, HostResolver.SYSTEM);
+  }
+
+  /** With {@code hosts} resolving host-name addresses (tests inject slow or counting ones). */
+  public WatchRegistry(Duration linger, HostResolver hosts) {
     this.linger = Objects.requireNonNull(linger, "linger");
+    this.hosts = Objects.requireNonNull(hosts, "hosts");
   }
 
   /** The registry the service-loaded provider uses. */
@@ -86,44 +106,64 @@ public final class WatchRegistry {
   }
 
   /**
-   * Subscribes to the watch for this query, creating it (and the client) when none exists. May read key and
-   * certificate files when a client is created: call it off the channel's SynchronizationContext.
+   * Subscribes to the watch for this query, creating it (and the client) when none exists. May block: it may read
+   * key and certificate files when a client is created. Call it off the channel's SynchronizationContext.
    */
   public Subscription subscribe(ClientKey clientKey, Supplier<ConsulConfig> config, HealthQuery query, Duration wait,
       String description, Consumer<WatchState> subscriber) {
     WatchKey key = new WatchKey(clientKey, query, wait);
     WatchRef ref;
+    ClientRef client = null;
+    boolean createWatch = false;
+    boolean createClient = false;
     synchronized (this) {
       ref = watches.get(key);
       if (ref == null) {
-        ref = startWatch(key, config, description);
+        client = clients.get(clientKey);
+        if (client == null) {
+          client = new ClientRef();
+          clients.put(clientKey, client);
+          createClient = true;
+        }
+        client.watches++;
+        ref = new WatchRef(key, client);
         watches.put(key, ref);
+        createWatch = true;
       }
       ref.subscribers++;
       if (ref.lingerTimer != null) {
-        ref.lingerTimer.cancel(false);
+        ref.lingerTimer.cancel(false); // does not block
         ref.lingerTimer = null;
       }
     }
-    ref.watch.subscribe(subscriber);
+    if (createClient) {
+      try {
+        client.created.complete(ConsulClient.create(config.get()));
+      } catch (RuntimeException e) {
+        client.created.completeExceptionally(e);
+      }
+    }
+    if (createWatch) {
+      startWatch(ref, description);
+    }
+    ServiceWatch watch;
+    try {
+      watch = ref.started.join();
+    } catch (CompletionException | CancellationException e) {
+      release(ref);
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
+    }
+    watch.subscribe(subscriber);
     WatchRef subscribed = ref;
     return new Subscription() {
-      private boolean closed;
+      private final AtomicBoolean closed = new AtomicBoolean();
 
       @Override
       public void close() {
-        synchronized (WatchRegistry.this) {
-          if (closed) {
-            return;
-          }
-          closed = true;
-          subscribed.watch.unsubscribe(subscriber);
-          if (--subscribed.subscribers == 0) {
-            // Even with no linger the watch is closed on the client's scheduler, not in the channel's
-            // SynchronizationContext this runs in.
-            subscribed.lingerTimer = subscribed.client.client.scheduler()
-                .schedule(() -> expire(subscribed), linger.toNanos(), TimeUnit.NANOSECONDS);
-          }
+        if (closed.compareAndSet(false, true)) {
+          watch.unsubscribe(subscriber);
+          release(subscribed);
         }
       }
     };
@@ -131,49 +171,133 @@ public final class WatchRegistry {
 
   /**
    * Follows a KV key for one resolver with a blocking query of its own, on the client this registry shares for
-   * {@code clientKey}. Call it off the channel's SynchronizationContext (it may create the client).
+   * {@code clientKey}. May block like {@link #subscribe} (it may create the client): call it off the channel's
+   * SynchronizationContext. The monitor is never held while a client is created or closed.
    */
   public Subscription watchKey(ClientKey clientKey, Supplier<ConsulConfig> config, String key, Duration wait,
       Consumer<Optional<String>> onValue) {
     ClientRef client;
+    boolean createClient = false;
     synchronized (this) {
       client = clients.get(clientKey);
       if (client == null) {
-        client = new ClientRef(ConsulClient.create(config.get()));
+        client = new ClientRef();
         clients.put(clientKey, client);
+        createClient = true;
       }
       client.watches++;
     }
-    KvConfigWatch watch = new KvConfigWatch(client.client, key, wait, onValue);
+    if (createClient) {
+      try {
+        client.created.complete(ConsulClient.create(config.get()));
+      } catch (RuntimeException e) {
+        client.created.completeExceptionally(e);
+      }
+    }
+    ConsulClient consul;
+    try {
+      consul = client.created.join();
+    } catch (CompletionException | CancellationException e) {
+      releaseClient(client);
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
+    }
+    KvConfigWatch watch = new KvConfigWatch(consul, key, wait, onValue);
     watch.start();
     ClientRef held = client;
     return new Subscription() {
-      private boolean closed;
+      private final AtomicBoolean closed = new AtomicBoolean();
 
       @Override
       public void close() {
-        synchronized (WatchRegistry.this) {
-          if (closed) {
-            return;
+        if (closed.compareAndSet(false, true)) {
+          watch.close();
+          // On the client's scheduler, like a watch's expiry, not in the SynchronizationContext.
+          try {
+            consul.scheduler().execute(() -> releaseClient(held));
+          } catch (RejectedExecutionException closedAlready) {
+            releaseClient(held);
           }
-          closed = true;
         }
-        watch.close();
-        // On the client's scheduler, like a watch's expiry, not in the SynchronizationContext.
-        held.client.scheduler().execute(() -> release(held));
       }
     };
   }
 
-  private synchronized void release(ClientRef client) {
-    if (--client.watches == 0) {
-      clients.values().remove(client);
+  /** One KV watch fewer on {@code client}; closes it, outside the monitor, when nothing uses it any more. */
+  private void releaseClient(ClientRef client) {
+    ConsulClient closeClient = null;
+    synchronized (this) {
+      if (--client.watches == 0) {
+        clients.values().remove(client);
+        closeClient = client.created.getNow(null);
+      }
+    }
+    if (closeClient != null) {
       try {
-        client.client.close();
+        closeClient.close();
       } catch (RuntimeException e) {
         logger.log(Level.FINE, "consul: closing a client failed", e);
       }
     }
+  }
+
+  /** Outside the monitor: waits for the client (another thread may be creating it), starts the query. */
+  private void startWatch(WatchRef ref, String description) {
+    ConsulClient consul;
+    try {
+      consul = ref.client.created.join();
+    } catch (CompletionException | CancellationException e) {
+      ref.started.completeExceptionally(e.getCause() != null ? e.getCause() : e);
+      return;
+    }
+    Executor blocking = BlockingExecutor.acquire();
+    ServiceWatch watch = new ServiceWatch(description, ref.key.query.near().isPresent(), blocking, hosts);
+    HealthQuery query = ref.key.query;
+    BlockingQuery<List<HealthEntry>> blockingQuery = BlockingQuery.<List<HealthEntry>>newBuilder(
+            (index, wait) -> consul.healthService(query, index, wait),
+            new BlockingQuery.Listener<List<HealthEntry>>() {
+              @Override
+              public void onResult(List<HealthEntry> value, QueryResult<List<HealthEntry>> result) {
+                watch.onEntries(value);
+              }
+
+              @Override
+              public void onError(Throwable error, int consecutiveFailures) {
+                watch.onError(error);
+              }
+            },
+            consul.scheduler())
+        .wait(ref.key.wait)
+        .rereadAfterError()
+        .agentProbe(consul.agentProbe()) // one probe per client: shared by every watch on that agent
+        .build();
+    synchronized (this) {
+      ref.query = blockingQuery;
+      ref.blocking = blocking;
+    }
+    blockingQuery.start();
+    ref.started.complete(watch);
+  }
+
+  /** One subscriber fewer: the last one starts the linger timer (never blocks). */
+  private void release(WatchRef ref) {
+    synchronized (this) {
+      if (--ref.subscribers > 0 || ref.closed) {
+        return;
+      }
+      ConsulClient consul = ref.client.created.getNow(null);
+      if (consul != null && ref.query != null) {
+        // Even with no linger the watch is closed on the client's scheduler, not in the caller's thread (a
+        // channel's SynchronizationContext or offload executor).
+        try {
+          ref.lingerTimer = consul.scheduler().schedule(() -> expire(ref), linger.toNanos(), TimeUnit.NANOSECONDS);
+          return;
+        } catch (RejectedExecutionException closedAlready) {
+          // fall through: expire now
+        }
+      }
+    }
+    expire(ref);
   }
 
   /** Number of live watches (lingering ones included); for tests. */
@@ -187,57 +311,44 @@ public final class WatchRegistry {
   }
 
   /** Closes every watch now, subscribed or not; for tests that use a lingering registry. */
-  public synchronized void closeAllForTest() {
-    for (WatchRef ref : List.copyOf(watches.values())) {
-      ref.subscribers = 0;
-      expire(ref);
+  public void closeAllForTest() {
+    List<WatchRef> all;
+    synchronized (this) {
+      all = List.copyOf(watches.values());
+      for (WatchRef ref : all) {
+        ref.subscribers = 0;
+      }
     }
+    all.forEach(this::expire);
   }
 
-  private WatchRef startWatch(WatchKey key, Supplier<ConsulConfig> config, String description) {
-    ClientRef client = clients.get(key.client);
-    if (client == null) {
-      client = new ClientRef(ConsulClient.create(config.get()));
-      clients.put(key.client, client);
+  /** Removes the watch from the tables under the monitor; cancels and closes after releasing it. */
+  private void expire(WatchRef ref) {
+    ConsulClient closeClient = null;
+    BlockingQuery<List<HealthEntry>> query;
+    Executor blocking;
+    synchronized (this) {
+      if (ref.subscribers > 0 || ref.closed) {
+        return;
+      }
+      ref.closed = true;
+      query = ref.query;
+      blocking = ref.blocking;
+      watches.values().remove(ref);
+      if (--ref.client.watches == 0) {
+        clients.values().remove(ref.client);
+        closeClient = ref.client.created.getNow(null);
+      }
     }
-    client.watches++;
-    ServiceWatch watch = new ServiceWatch(description, key.query.near().isPresent());
-    ConsulClient consul = client.client;
-    HealthQuery query = key.query;
-    BlockingQuery<List<HealthEntry>> blockingQuery = BlockingQuery.<List<HealthEntry>>newBuilder(
-            new RereadAfterErrorFetcher<>((index, wait) -> consul.healthService(query, index, wait),
-                watch::onSuccess, watch::onEntries),
-            new BlockingQuery.Listener<List<HealthEntry>>() {
-              @Override
-              public void onResult(List<HealthEntry> value, QueryResult<List<HealthEntry>> result) {
-                watch.onEntries(value);
-              }
-
-              @Override
-              public void onError(Throwable error, int consecutiveFailures) {
-                watch.onError(error);
-              }
-            },
-            consul.scheduler())
-        .wait(key.wait)
-        .agentProbe(consul.agentProbe()) // one probe per client: shared by every watch on that agent
-        .build();
-    WatchRef ref = new WatchRef(watch, blockingQuery, client);
-    blockingQuery.start();
-    return ref;
-  }
-
-  private synchronized void expire(WatchRef ref) {
-    if (ref.subscribers > 0 || ref.closed) {
-      return;
+    if (query != null) {
+      query.cancel();
     }
-    ref.closed = true;
-    ref.query.cancel();
-    watches.values().remove(ref);
-    if (--ref.client.watches == 0) {
-      clients.values().remove(ref.client);
+    if (blocking != null) {
+      BlockingExecutor.release(blocking);
+    }
+    if (closeClient != null) {
       try {
-        ref.client.client.close();
+        closeClient.close();
       } catch (RuntimeException e) {
         logger.log(Level.FINE, "consul: closing a client failed", e);
       }
@@ -285,25 +396,25 @@ public final class WatchRegistry {
   }
 
   private static final class ClientRef {
-    final ConsulClient client;
-    int watches;
-
-    ClientRef(ConsulClient client) {
-      this.client = client;
-    }
+    /** Completed, outside the registry's monitor, by the thread that created the entry. */
+    final CompletableFuture<ConsulClient> created = new CompletableFuture<>();
+    int watches; // guarded by the registry
   }
 
   private static final class WatchRef {
-    final ServiceWatch watch;
-    final BlockingQuery<List<HealthEntry>> query;
+    final WatchKey key;
     final ClientRef client;
+    /** Completed by the thread that created the entry once the query runs; others wait for it. */
+    final CompletableFuture<ServiceWatch> started = new CompletableFuture<>();
+    // guarded by the registry:
+    BlockingQuery<List<HealthEntry>> query;
+    Executor blocking;
     int subscribers;
     ScheduledFuture<?> lingerTimer;
     boolean closed;
 
-    WatchRef(ServiceWatch watch, BlockingQuery<List<HealthEntry>> query, ClientRef client) {
-      this.watch = watch;
-      this.query = query;
+    WatchRef(WatchKey key, ClientRef client) {
+      this.key = key;
       this.client = client;
     }
   }

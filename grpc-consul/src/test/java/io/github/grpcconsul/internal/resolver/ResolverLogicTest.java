@@ -23,7 +23,8 @@ class ResolverLogicTest {
 
   private final List<Throwable> uncaught = new ArrayList<>();
   private final SynchronizationContext syncContext = new SynchronizationContext((t, e) -> uncaught.add(e));
-  private final ServiceWatch watch = new ServiceWatch("service \"web\" at test", false);
+  private final ServiceWatch watch =
+      new ServiceWatch("service \"web\" at test", false, Runnable::run, HostResolver.SYSTEM);
   private final List<Runnable> offloaded = new ArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
 
