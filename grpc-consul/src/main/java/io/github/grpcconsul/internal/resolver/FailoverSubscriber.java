@@ -93,8 +93,10 @@ final class FailoverSubscriber implements ConsulNameResolver.Subscriber {
           next = combined = combined.withInstances(instances);
         } else {
           Status error = firstError();
-          if (error == null || handedOn != null || Objects.equals(error, combined.error())) {
-            return; // nothing known yet, or a good list is held: keep it, as a single watch does
+          if (error == null || handedOn != null || !allAnswered() || Objects.equals(error, combined.error())) {
+            // Nothing known yet; or a good list is held (keep it, as a single watch does); or a later datacenter
+            // has not answered yet and may still have instances: one datacenter's error is no verdict.
+            return;
           }
           next = combined = combined.withError(error);
         }
@@ -122,6 +124,15 @@ final class FailoverSubscriber implements ConsulNameResolver.Subscriber {
         }
       }
       return -1;
+    }
+
+    private boolean allAnswered() {
+      for (WatchState s : states) {
+        if (s == null || s.isEmpty()) {
+          return false;
+        }
+      }
+      return true;
     }
 
     private Status firstError() {
