@@ -113,8 +113,14 @@ public final class ConsulGrpc {
   }
 
   private ConsulConfig config(Options o) {
-    ConsulConfig fromEnv = ConfigAccess.fromEnvironment(env);
+    ConsulConfig fromEnv = configFrom(env);
     return o.address == null ? fromEnv : fromEnv.toBuilder().address(o.address).build();
+  }
+
+  /** ConsulConfig from the given Consul environment variables (as {@link ConsulConfig#fromEnvironment()} reads). */
+  static ConsulConfig configFrom(Map<String, String> env) {
+    ConsulConfig.newBuilder(); // initializes ConsulConfig, which installs the internal accessor
+    return ConfigAccess.fromEnvironment(env);
   }
 
   // ---------------------------------------------------------------------------------------------- resolve
