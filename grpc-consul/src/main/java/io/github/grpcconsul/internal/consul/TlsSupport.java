@@ -228,23 +228,21 @@ final class TlsSupport {
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
         throws CertificateException {
-      checkChain(chain, authType);
-      if (serverName != null) {
-        checkServerName(chain);
-        return;
-      }
-      try {
-        delegate.checkServerTrusted(chain, authType, socket);
-      } catch (CertificateException e) {
-        throw new TlsProblems.NameMismatch(chain, socket != null
-            && socket.getRemoteSocketAddress() instanceof java.net.InetSocketAddress a ? a.getHostString() : null,
-            false, e);
-      }
+      checkServerTrusted(chain, authType, socket != null
+          && socket.getRemoteSocketAddress() instanceof java.net.InetSocketAddress a ? a.getHostString() : null,
+          () -> delegate.checkServerTrusted(chain, authType, socket));
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
         throws CertificateException {
+      checkServerTrusted(chain, authType, engine == null ? null : engine.getPeerHost(),
+          () -> delegate.checkServerTrusted(chain, authType, engine));
+    }
+
+    /** The chain, then our server name, or else the JDK's host-name check (which {@code delegateCheck} runs). */
+    private void checkServerTrusted(X509Certificate[] chain, String authType, String peerHost,
+        DelegateCheck delegateCheck) throws CertificateException {
       checkChain(chain, authType);
       if (serverName != null) {
         checkServerName(chain);
@@ -252,9 +250,9 @@ final class TlsSupport {
       }
       try {
         // The chain passed above, so what fails here is the host-name check the HttpClient asked for.
-        delegate.checkServerTrusted(chain, authType, engine);
+        delegateCheck.run();
       } catch (CertificateException e) {
-        throw new TlsProblems.NameMismatch(chain, engine == null ? null : engine.getPeerHost(), false, e);
+        throw new TlsProblems.NameMismatch(chain, peerHost, false, e);
       }
     }
 
@@ -305,5 +303,11 @@ final class TlsSupport {
     public X509Certificate[] getAcceptedIssuers() {
       return new X509Certificate[0];
     }
+  }
+
+  /** A delegate trust-manager call that may refuse the chain. */
+  @FunctionalInterface
+  private interface DelegateCheck {
+    void run() throws CertificateException;
   }
 }
