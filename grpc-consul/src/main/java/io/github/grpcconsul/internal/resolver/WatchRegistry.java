@@ -361,7 +361,11 @@ public final class WatchRegistry {
       return DEFAULT_LINGER;
     }
     try {
-      return GoDuration.parse(value.trim());
+      Duration linger = GoDuration.parse(value.trim());
+      if (linger.isNegative()) {
+        throw new IllegalArgumentException("a linger cannot be negative; use 0s for none");
+      }
+      return linger;
     } catch (RuntimeException e) {
       logger.log(Level.WARNING, "consul: ignoring -D{0}={1} ({2}); using {3}",
           new Object[] {LINGER_PROPERTY, value, e.getMessage(), DEFAULT_LINGER});
