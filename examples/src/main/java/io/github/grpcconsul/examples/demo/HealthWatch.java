@@ -1,6 +1,6 @@
 package io.github.grpcconsul.examples.demo;
 
-import io.github.grpcconsul.internal.consul.CheckStatus;
+import io.github.grpcconsul.registration.CheckStatus;
 import io.github.grpcconsul.internal.consul.ConsulClient;
 import io.github.grpcconsul.internal.consul.HealthEntry;
 import io.github.grpcconsul.internal.consul.HealthQuery;

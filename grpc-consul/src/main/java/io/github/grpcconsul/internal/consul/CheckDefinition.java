@@ -1,5 +1,6 @@
 package io.github.grpcconsul.internal.consul;
 
+import io.github.grpcconsul.registration.CheckStatus;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package io.github.grpcconsul.internal.consul;
 
+import io.github.grpcconsul.registration.CheckStatus;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;

@@ -2,7 +2,7 @@ package io.github.grpcconsul.internal.registration;
 
 import io.github.grpcconsul.registration.ConsulRegistration;
 import io.github.grpcconsul.internal.consul.AsyncFailures;
-import io.github.grpcconsul.internal.consul.CheckStatus;
+import io.github.grpcconsul.registration.CheckStatus;
 import io.github.grpcconsul.internal.consul.ConsulClient;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;

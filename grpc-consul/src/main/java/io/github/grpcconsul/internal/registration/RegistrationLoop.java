@@ -4,7 +4,7 @@ import io.github.grpcconsul.registration.ConsulRegistration;
 import io.github.grpcconsul.registration.RegistrationStatus.State;
 import io.github.grpcconsul.internal.consul.AsyncFailures;
 import io.github.grpcconsul.internal.consul.Backoff;
-import io.github.grpcconsul.internal.consul.CheckStatus;
+import io.github.grpcconsul.registration.CheckStatus;
 import io.github.grpcconsul.internal.consul.ConsulClient;
 import io.github.grpcconsul.internal.consul.RetryWait;
 import java.time.Duration;

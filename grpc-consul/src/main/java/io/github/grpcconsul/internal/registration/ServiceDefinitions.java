@@ -1,7 +1,7 @@
 package io.github.grpcconsul.internal.registration;
 
 import io.github.grpcconsul.internal.consul.CheckDefinition;
-import io.github.grpcconsul.internal.consul.CheckStatus;
+import io.github.grpcconsul.registration.CheckStatus;
 import io.github.grpcconsul.internal.consul.ServiceDefinition;
 import java.util.ArrayList;
 import java.util.List;

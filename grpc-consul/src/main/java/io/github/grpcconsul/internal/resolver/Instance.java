@@ -1,6 +1,6 @@
 package io.github.grpcconsul.internal.resolver;
 
-import io.github.grpcconsul.internal.consul.CheckStatus;
+import io.github.grpcconsul.registration.CheckStatus;
 import io.grpc.EquivalentAddressGroup;
 
 /** One service instance as the resolver hands it on: its address group (with Consul attributes) and health. */

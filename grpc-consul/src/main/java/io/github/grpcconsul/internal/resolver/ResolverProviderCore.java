@@ -50,7 +50,7 @@ public final class ResolverProviderCore extends NameResolverProvider {
       return null;
     }
     ConsulTarget target = ConsulTarget.parse(targetUri);
-    HealthQuery query = toHealthQuery(target);
+    HealthQuery query = target.query();
     WatchRegistry.ClientKey clientKey = new WatchRegistry.ClientKey(baseConfig, target.agentAddress());
     Supplier<ConsulConfig> config = () -> configFor(target);
     String description = "service \"" + target.service() + "\""
@@ -97,26 +97,6 @@ public final class ResolverProviderCore extends NameResolverProvider {
     // CONSUL_HTTP_ADDR=https://... asks for TLS through its scheme: the replacing address keeps it.
     boolean https = !base.tls() && base.addresses().stream().anyMatch(a -> a.startsWith("https://"));
     return base.toBuilder().address((https ? "https://" : "") + target.agentAddress()).build();
-  }
-
-  public static HealthQuery toHealthQuery(ConsulTarget target) {
-    HealthQuery.Builder b = HealthQuery.newBuilder(target.service())
-        .passingOnly(target.queryPassingOnly())
-        .tags(target.tags())
-        .consistency(HealthQuery.Consistency.valueOf(target.consistency().name()));
-    for (String keyColonValue : target.nodeMeta()) {
-      b.nodeMeta(keyColonValue);
-    }
-    if (target.datacenter() != null) {
-      b.datacenter(target.datacenter());
-    }
-    if (target.near() != null) {
-      b.near(target.near());
-    }
-    if (target.filter() != null) {
-      b.filter(target.filter());
-    }
-    return b.build();
   }
 
   /** Reads the environment once, on first use, off the channel's thread (token files are read then). */
