@@ -267,7 +267,7 @@ public final class AgentProbe implements AutoCloseable {
       }
     }
     if (error != null) {
-      logger.log(Level.FINEST, "agent probe failed: {0}", AsyncFailures.unwrap(error));
+      logger.log(Level.FINEST, "agent probe failed: {0}", ConsulFailures.unwrap(error));
     } else {
       logger.log(Level.FINE, "agent probe reached the agent; releasing {0} waiting loop(s)", released.size());
     }

@@ -160,7 +160,7 @@ public final class ConsulClient implements AutoCloseable {
       if (error == null || ConsulUnreachableException.isTlsFailure(error)) {
         return null;
       }
-      throw new java.util.concurrent.CompletionException(AsyncFailures.unwrap(error));
+      throw new java.util.concurrent.CompletionException(ConsulFailures.unwrap(error));
     });
     reached.whenComplete((r, e) -> {
       if (reached.isCancelled()) {

@@ -145,7 +145,7 @@ final class ConsulHttp {
         }
         return;
       }
-      Throwable cause = AsyncFailures.unwrap(err);
+      Throwable cause = ConsulFailures.unwrap(err);
       if (result.isDone()) {
         return;
       }

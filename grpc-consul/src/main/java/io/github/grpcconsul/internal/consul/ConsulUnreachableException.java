@@ -27,7 +27,7 @@ public final class ConsulUnreachableException extends IOException {
    * the same handshake would fail again at once, so it is retried on the backoff like an HTTP error.
    */
   public static boolean isTransportFailure(Throwable failure) {
-    return failure != null && AsyncFailures.unwrap(failure) instanceof ConsulUnreachableException
+    return failure != null && ConsulFailures.unwrap(failure) instanceof ConsulUnreachableException
         && !isTlsFailure(failure);
   }
 

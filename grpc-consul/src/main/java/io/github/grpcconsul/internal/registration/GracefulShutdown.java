@@ -1,7 +1,7 @@
 package io.github.grpcconsul.internal.registration;
 
 import io.github.grpcconsul.registration.ConsulRegistration;
-import io.github.grpcconsul.internal.consul.AsyncFailures;
+import io.github.grpcconsul.internal.consul.ConsulFailures;
 import io.github.grpcconsul.registration.CheckStatus;
 import io.github.grpcconsul.internal.consul.ConsulClient;
 import io.grpc.Server;
@@ -145,13 +145,13 @@ public final class GracefulShutdown {
           + settings.shutdownTimeout() + "; going on");
       return e;
     } catch (ExecutionException e) {
-      if (ConsulFailures.classify(e) == ConsulFailures.Kind.UNKNOWN_TO_AGENT) {
+      if (RegistrationFailures.classify(e) == RegistrationFailures.Kind.UNKNOWN_TO_AGENT) {
         return null;
       }
-      if (ConsulFailures.classify(e) == ConsulFailures.Kind.ACL_DENIED) {
-        logger.warning(ConsulFailures.aclDeniedMessage(step, settings.serviceName(), e, false));
+      if (RegistrationFailures.classify(e) == RegistrationFailures.Kind.ACL_DENIED) {
+        logger.warning(RegistrationFailures.aclDeniedMessage(step, settings.serviceName(), e, false));
       } else {
-        logger.warning("Shutdown of '" + settings.id() + "': " + step + " failed: " + AsyncFailures.unwrap(e)
+        logger.warning("Shutdown of '" + settings.id() + "': " + step + " failed: " + ConsulFailures.unwrap(e)
             + "; going on");
       }
       return e;

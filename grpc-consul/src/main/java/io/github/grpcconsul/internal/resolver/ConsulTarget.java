@@ -71,7 +71,7 @@ public final class ConsulTarget {
   private final EmptyPolicy emptyPolicy;
   private final String configKey;
 
-  private ConsulTarget(Parser p) {
+  private ConsulTarget(TargetParser p) {
     this.text = p.text;
     this.agentAddress = p.agentAddress;
     this.datacenters = List.copyOf(p.datacenters);
@@ -109,7 +109,7 @@ public final class ConsulTarget {
 
   /** Parses a target URI, as grpc hands it to the provider. */
   public static ConsulTarget parse(URI uri) {
-    return new ConsulTarget(new Parser(uri).parse());
+    return new ConsulTarget(new TargetParser(uri).parse());
   }
 
   /** The target as written, for messages. */
@@ -173,7 +173,7 @@ public final class ConsulTarget {
     return text;
   }
 
-  private static final class Parser {
+  private static final class TargetParser {
     final URI uri;
     final String text;
     String agentAddress;
@@ -186,12 +186,12 @@ public final class ConsulTarget {
     boolean configFromKv;
     String configKey;
 
-    Parser(URI uri) {
+    TargetParser(URI uri) {
       this.uri = Objects.requireNonNull(uri, "uri");
       this.text = uri.toString();
     }
 
-    Parser parse() {
+    TargetParser parse() {
       if (!SCHEME.equalsIgnoreCase(uri.getScheme())) {
         throw fail("the scheme must be \"consul\"");
       }
