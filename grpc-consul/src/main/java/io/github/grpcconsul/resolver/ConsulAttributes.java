@@ -11,6 +11,9 @@ import java.util.Map;
  * balancer can use them (weights, tags, zone metadata); grpc's built-in policies ignore them.
  *
  * <p>Every key is set on every address group; collections are immutable and never null.
+ *
+ * <p>Threading: constants only; the attribute values are immutable and read by load balancers in the channel's
+ * SynchronizationContext.
  */
 public final class ConsulAttributes {
 

@@ -8,6 +8,9 @@ import java.util.Optional;
 /**
  * A check registered with a service (Consul's {@code CheckType}): a TTL check, a gRPC, HTTP or TCP probe.
  *
+ * <p>Threading: immutable and thread-safe once built (the {@link Builder} is not); built with its {@link
+ * ServiceDefinition}.
+ *
  * <p><i>Internal, not a stable API.</i>
  */
 public final class CheckDefinition {

@@ -9,6 +9,9 @@ import java.util.Objects;
  * One element of {@code GET /v1/health/service/:name}: a service instance, the node it runs on and all its checks
  * (node checks included).
  *
+ * <p>Threading: an immutable record (its lists and maps are immutable copies), made by {@link HealthResponseParser}
+ * on the HTTP completion thread and read on a watch's lane and in the resolver's SynchronizationContext.
+ *
  * <p><i>Internal, not a stable API.</i>
  */
 public record HealthEntry(Node node, Service service, List<Check> checks) {

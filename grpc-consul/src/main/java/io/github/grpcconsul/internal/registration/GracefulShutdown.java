@@ -21,6 +21,10 @@ import java.util.logging.Logger;
 /**
  * The steps of {@link ConsulRegistration#shutdownGracefully()}, run once on the calling thread. Every wait is bounded;
  * a failed step is logged and the next one still runs, since a process on its way out must always get out.
+ *
+ * <p>Threading: run once, on the thread calling {@code shutdownGracefully()} (or the shutdown hook's thread), after
+ * {@code ConsulRegistration} released its locks. It blocks: it sleeps for the drain time, and waits, each wait bounded
+ * by the shutdown timeout, for the agent's answers, the registration executor's end and the server's termination.
  */
 public final class GracefulShutdown {
   private static final Logger logger = Logger.getLogger(ConsulRegistration.class.getName());

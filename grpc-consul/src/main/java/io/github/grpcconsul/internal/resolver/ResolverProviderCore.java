@@ -15,7 +15,11 @@ import java.util.function.Supplier;
 /**
  * The implementation behind {@link io.github.grpcconsul.resolver.ConsulNameResolverProvider}: parses the target,
  * builds the {@link HealthQuery} and subscribes the new resolver to a shared watch of a {@link WatchRegistry}.
- * Tests construct it with their own registry. Thread-safe; {@code newNameResolver} does no I/O.
+ * Tests construct it with their own registry.
+ *
+ * <p>Threading: thread-safe; grpc calls {@code newNameResolver} on the thread building (or exiting idle on) a
+ * channel, and it does no I/O: the environment is read, and clients are created, later on the resolver's offload
+ * executor.
  */
 public final class ResolverProviderCore extends NameResolverProvider {
 
