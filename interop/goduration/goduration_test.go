@@ -17,7 +17,7 @@ func TestCommittedTableIsGos(t *testing.T) {
 	// The first line names the Go version that wrote it; the results must match whatever Go runs this test.
 	skipVersion := func(s string) string { return s[strings.Index(s, "\n")+1:] }
 	if want := skipVersion(Table()); skipVersion(string(committed)) != want {
-		t.Fatalf("testdata/go-durations.tsv differs from time.ParseDuration/Duration.String of this Go; regenerate it:\n"+
+		t.Fatalf("testdata/go-durations.tsv differs from time.ParseDuration/Duration.String of this Go; regenerate it:\n" +
 			"  cd interop && go run ./cmd/godurationtable > goduration/testdata/go-durations.tsv")
 	}
 	t.Logf("%d parse and %d String results match", len(ParseInputs), len(StringInputs))
