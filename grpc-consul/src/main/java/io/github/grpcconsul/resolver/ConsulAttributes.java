@@ -42,7 +42,8 @@ public final class ConsulAttributes {
 
   /**
    * The instance's aggregated check status, lower case as in Consul's API: {@code passing}, {@code warning},
-   * {@code critical} or {@code maintenance}. Only other than {@code passing} when the target asks for
+   * {@code critical} or {@code maintenance} (a {@link io.github.grpcconsul.registration.CheckStatus#wireName()};
+   * {@code CheckStatus.valueOf(health.toUpperCase(Locale.ROOT))} reads it back). Only other than {@code passing} when the target asks for
    * {@code health=warning}, {@code health=any} or falls back with {@code empty=unhealthy}.
    */
   public static final Attributes.Key<String> HEALTH = Attributes.Key.create(PREFIX + "Health");
