@@ -24,7 +24,7 @@ class PublicApiSurfaceTest {
       "io.github.grpcconsul.loadbalancer.ConsulWeightedRoundRobinLoadBalancerProvider",
       "io.github.grpcconsul.registration.ConsulRegistration",
       "io.github.grpcconsul.registration.ConsulRegistration$Builder",
-      "io.github.grpcconsul.registration.ConsulRegistration$Health",
+      "io.github.grpcconsul.registration.CheckStatus",
       "io.github.grpcconsul.registration.RegistrationStatus",
       "io.github.grpcconsul.registration.RegistrationStatus$State",
       "io.github.grpcconsul.resolver.ConsulAttributes",

@@ -171,7 +171,7 @@ final class AgentEndpoints {
         throw ApiException.notFound(Texts.unknownCheckId(id));
       }
       if (def == null || !def.type().equals("ttl")) {
-        throw new ApiException(500, "CheckID \"" + id + "\" does not have associated TTL");
+        throw new ApiException(500, Texts.noTtl(id));
       }
       store.setAgentCheckStatus(id, status, out);
       store.localChecks().ttlUpdated(id);

@@ -193,7 +193,7 @@ final class CatalogEndpoints {
     if (!serviceId.isEmpty()) {
       owner = registered != null && registered.id().equals(serviceId) ? registered : store.service(node, serviceId);
       if (owner == null) {
-        throw ApiException.badRequest("Unknown service ID '" + serviceId + "' for check ID '" + checkId + "'");
+        throw ApiException.badRequest(Texts.unknownServiceForCheck(serviceId, checkId));
       }
     }
     Duration interval = Duration.ZERO;

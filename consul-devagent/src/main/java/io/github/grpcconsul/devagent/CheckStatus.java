@@ -15,7 +15,7 @@ final class CheckStatus {
 
   /** maintenance > critical > warning > passing, like api.HealthChecks.AggregatedStatus. */
   static int severity(String checkId, String status) {
-    if (checkId.equals("_node_maintenance") || checkId.startsWith("_service_maintenance:")) {
+    if (checkId.equals(LocalAgent.NODE_MAINT_ID) || checkId.startsWith(LocalAgent.SERVICE_MAINT_PREFIX)) {
       return 3;
     }
     return switch (status) {

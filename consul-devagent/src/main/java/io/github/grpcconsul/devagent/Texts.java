@@ -55,6 +55,16 @@ final class Texts {
     return "Unknown check ID \"" + id + "\". Ensure that the check ID is passed, not the check name.";
   }
 
+  /** The catalog's answer to a check naming a service the node does not have. */
+  static String unknownServiceForCheck(String serviceId, String checkId) {
+    return "Unknown service ID '" + serviceId + "' for check ID '" + checkId + "'";
+  }
+
+  /** A TTL update of a check that is not a TTL check. */
+  static String noTtl(String checkId) {
+    return "CheckID \"" + checkId + "\" does not have associated TTL";
+  }
+
   static String invalidCheck(String why) {
     return "Invalid check: " + why;
   }

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.grpcconsul.devagent.junit.DevAgentExtension;
 import io.github.grpcconsul.internal.consul.CheckDefinition;
-import io.github.grpcconsul.internal.consul.CheckStatus;
+import io.github.grpcconsul.registration.CheckStatus;
 import io.github.grpcconsul.internal.consul.ConsulClient;
 import io.github.grpcconsul.internal.consul.ServiceDefinition;
 import java.io.ByteArrayOutputStream;

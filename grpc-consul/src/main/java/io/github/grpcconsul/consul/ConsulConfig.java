@@ -19,6 +19,10 @@ import java.util.function.Supplier;
  * {@link #newBuilder()} starts from the defaults (agent at {@code 127.0.0.1:8500}, no token, plain HTTP); and
  * {@code fromEnvironment().toBuilder()} lets code override what the environment says. A value: two equal configs
  * share connections and watches. {@link #toString()} never shows the token.
+ *
+ * <p>Threading: immutable and thread-safe (a {@link Builder} is not; use it on one thread). {@link
+ * #fromEnvironment()} only reads environment variables; no method does I/O (token and TLS files are read by the
+ * client, per request or when it is created).
  */
 public final class ConsulConfig {
   static {

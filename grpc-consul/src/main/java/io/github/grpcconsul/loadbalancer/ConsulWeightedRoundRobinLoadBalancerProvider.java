@@ -26,6 +26,9 @@ import java.util.Map;
  *   <li>Connection management is grpc's {@code round_robin}'s: eager connections, reconnect on IDLE, and
  *       TRANSIENT_FAILURE only when every address has failed.
  * </ul>
+ *
+ * <p>Threading: stateless and thread-safe; grpc calls {@code newLoadBalancer} in a channel's SynchronizationContext
+ * and {@code parseLoadBalancingPolicyConfig} where it parses a service config; neither blocks.
  */
 public final class ConsulWeightedRoundRobinLoadBalancerProvider extends LoadBalancerProvider {
 

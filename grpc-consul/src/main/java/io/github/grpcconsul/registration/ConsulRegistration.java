@@ -5,7 +5,6 @@ import io.github.grpcconsul.internal.registration.GracefulShutdown;
 import io.github.grpcconsul.internal.registration.RegistrationLoop;
 import io.github.grpcconsul.internal.registration.RegistrationSettings;
 import io.github.grpcconsul.registration.RegistrationStatus.State;
-import io.github.grpcconsul.internal.consul.CheckStatus;
 import io.github.grpcconsul.internal.consul.ConsulClient;
 import io.github.grpcconsul.consul.ConsulConfig;
 import io.grpc.Server;
@@ -54,7 +53,7 @@ import java.util.regex.Pattern;
  * registration.registerShutdownHook();           // SIGTERM: not serving, drain, deregister, stop the server
  * }</pre>
  *
- * <p>Checks: a TTL check whose heartbeat runs at most every TTL/3 (jittered) and reports {@link #setHealth}, and/or
+ * <p>Checks: a TTL check whose heartbeat runs at most every TTL/3 (jittered) and reports {@link #setCheckStatus}, and/or
  * Consul's native gRPC check, which probes {@code grpc.health.v1.Health/Check} at {@code address:port} for the service
  * name; its answer comes from the {@link HealthStatusManager} given to the builder, which this class sets. With
  * neither configured, a 10 s TTL check is used. Every check carries {@code DeregisterCriticalServiceAfter} (default
@@ -74,7 +73,7 @@ import java.util.regex.Pattern;
  * }
  * }</pre>
  *
- * <p>Threading: thread-safe; every method may be called from any thread. {@link #start()}, {@link #setHealth} and
+ * <p>Threading: thread-safe; every method may be called from any thread. {@link #start()}, {@link #setCheckStatus} and
  * {@link #status()} never block; {@link #shutdownGracefully()} and {@link #awaitRegistered} block the caller (bounded).
  * The work runs on one daemon thread per started registration; status listeners run on the executor given with them,
  * never while a lock of this class is held.
@@ -83,23 +82,13 @@ public final class ConsulRegistration implements AutoCloseable {
   private static final Logger logger = Logger.getLogger(ConsulRegistration.class.getName());
   private static final AtomicInteger threadCount = new AtomicInteger();
 
-  /** The health this instance reports to Consul. */
-  public enum Health {
-    /** Serving: Consul's check is passing, the gRPC health service says SERVING. */
-    PASSING,
-    /** Serving but degraded: the TTL check is warning; the gRPC health service still says SERVING. */
-    WARNING,
-    /** Not serving: the TTL check is critical, the gRPC health service says NOT_SERVING. */
-    CRITICAL
-  }
-
   private final RegistrationSettings settings;
   private final Object lock = new Object();
   /** Created by start(), so a registration built but never started holds no thread or connection. */
   private ScheduledThreadPoolExecutor executor;
   private ConsulClient client;
   private RegistrationLoop loop;
-  private Health health = Health.PASSING;
+  private CheckStatus checkStatus = CheckStatus.PASSING;
   private String note = "";
   private CompletableFuture<Void> shutdown;
   private Thread shutdownHook;
@@ -161,8 +150,8 @@ public final class ConsulRegistration implements AutoCloseable {
         executor.setRemoveOnCancelPolicy(true);
         loop = new RegistrationLoop(settings, client, executor,
             (state, failure, description) -> updateStatus(state, failure, description, false));
-        loop.setHealth(checkStatus(health), note);
-        setServingStatus(servingStatus(health));
+        loop.setHealth(checkStatus, note);
+        setServingStatus(servingStatus(checkStatus));
         starting = loop;
       }
       first = loop.firstRegistration().copy();
@@ -318,34 +307,36 @@ public final class ConsulRegistration implements AutoCloseable {
   }
 
   /**
-   * Reports this instance's health: the TTL check takes {@code health} at once with {@code note} as its output, and the
-   * {@link HealthStatusManager} (if given) answers SERVING for PASSING and WARNING, NOT_SERVING for CRITICAL.
+   * Reports this instance's health: the TTL check takes {@code status} at once with {@code note} as its output, and
+   * the {@link HealthStatusManager} (if given) answers SERVING for PASSING and WARNING, NOT_SERVING for CRITICAL.
+   * After {@link #shutdownGracefully()} it does nothing (a leaving instance stays not-serving).
+   *
+   * @throws IllegalArgumentException for {@link CheckStatus#MAINTENANCE}, which Consul sets through its maintenance
+   *     mode ({@code consul maint -enable -service=<id>}), not through a check's status
    */
-  public void setHealth(Health health, String note) {
-    Objects.requireNonNull(health, "health");
+  public void setCheckStatus(CheckStatus status, String note) {
+    Objects.requireNonNull(status, "status");
+    if (status == CheckStatus.MAINTENANCE) {
+      throw new IllegalArgumentException("setCheckStatus(MAINTENANCE): maintenance is not a check status; use"
+          + " PASSING, WARNING or CRITICAL, or Consul's maintenance mode (consul maint -enable -service="
+          + settings.id() + ")");
+    }
     synchronized (lock) {
       if (shutdown != null) {
         return; // Leaving: the instance stays not-serving.
       }
-      this.health = health;
+      this.checkStatus = status;
       this.note = note == null ? "" : note;
       if (loop != null) {
-        loop.setHealth(checkStatus(health), this.note);
-        setServingStatus(servingStatus(health));
+        loop.setHealth(status, this.note);
+        setServingStatus(servingStatus(status));
       }
     }
   }
 
-  private static CheckStatus checkStatus(Health health) {
-    return switch (health) {
-      case PASSING -> CheckStatus.PASSING;
-      case WARNING -> CheckStatus.WARNING;
-      case CRITICAL -> CheckStatus.CRITICAL;
-    };
-  }
-
-  private static ServingStatus servingStatus(Health health) {
-    return health == Health.CRITICAL ? ServingStatus.NOT_SERVING : ServingStatus.SERVING;
+  private static ServingStatus servingStatus(CheckStatus status) {
+    return status == CheckStatus.PASSING || status == CheckStatus.WARNING ? ServingStatus.SERVING
+        : ServingStatus.NOT_SERVING;
   }
 
   /** The service ID this instance is registered under. */
@@ -621,7 +612,7 @@ public final class ConsulRegistration implements AutoCloseable {
 
     /**
      * The health manager whose service the server exposes; this registration sets the status of the service name and
-     * of {@code ""} (SERVING on start, NOT_SERVING on shutdown, and per {@link ConsulRegistration#setHealth}).
+     * of {@code ""} (SERVING on start, NOT_SERVING on shutdown, and per {@link ConsulRegistration#setCheckStatus}).
      */
     public Builder healthStatusManager(HealthStatusManager healthStatusManager) {
       this.healthStatusManager = Objects.requireNonNull(healthStatusManager, "healthStatusManager");

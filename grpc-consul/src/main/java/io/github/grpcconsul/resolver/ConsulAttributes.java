@@ -11,6 +11,9 @@ import java.util.Map;
  * balancer can use them (weights, tags, zone metadata); grpc's built-in policies ignore them.
  *
  * <p>Every key is set on every address group; collections are immutable and never null.
+ *
+ * <p>Threading: constants only; the attribute values are immutable and read by load balancers in the channel's
+ * SynchronizationContext.
  */
 public final class ConsulAttributes {
 
@@ -39,7 +42,8 @@ public final class ConsulAttributes {
 
   /**
    * The instance's aggregated check status, lower case as in Consul's API: {@code passing}, {@code warning},
-   * {@code critical} or {@code maintenance}. Only other than {@code passing} when the target asks for
+   * {@code critical} or {@code maintenance} (a {@link io.github.grpcconsul.registration.CheckStatus#wireName()};
+   * {@code CheckStatus.valueOf(health.toUpperCase(Locale.ROOT))} reads it back). Only other than {@code passing} when the target asks for
    * {@code health=warning}, {@code health=any} or falls back with {@code empty=unhealthy}.
    */
   public static final Attributes.Key<String> HEALTH = Attributes.Key.create(PREFIX + "Health");

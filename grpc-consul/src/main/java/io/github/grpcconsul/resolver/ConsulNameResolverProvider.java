@@ -25,6 +25,10 @@ import java.util.List;
  * <p>A malformed target fails {@code build()} with an {@link IllegalArgumentException} naming the target, the
  * parameter and the accepted values. The resolver never sets a load-balancing policy: the channel's decides
  * ({@code defaultLoadBalancingPolicy("round_robin")} spreads calls over all instances).
+ *
+ * <p>Threading: thread-safe; grpc calls {@code newNameResolver} on the thread building or exiting idle on a channel.
+ * It only parses the target and never blocks: the resolver it returns subscribes on the channel's offload executor
+ * (a shared one when grpc gives none).
  */
 public final class ConsulNameResolverProvider extends NameResolverProvider {
 

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.github.grpcconsul.consul.ConsulConfig;
 import io.github.grpcconsul.devagent.DevAgent;
 import io.github.grpcconsul.internal.consul.CheckDefinition;
-import io.github.grpcconsul.internal.consul.CheckStatus;
+import io.github.grpcconsul.registration.CheckStatus;
 import io.github.grpcconsul.internal.consul.ConsulClient;
 import io.github.grpcconsul.internal.consul.ServiceDefinition;
 import io.github.grpcconsul.resolver.ConsulNameResolverProvider;

@@ -25,6 +25,16 @@ class ConsulRegistrationBuilderTest {
   }
 
   @Test
+  void setCheckStatus_refusesMaintenance_withTheFix() {
+    ConsulRegistration registration = builder().build(); // never started: nothing to close
+    assertThatThrownBy(() -> registration.setCheckStatus(CheckStatus.MAINTENANCE, "upgrade"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("use PASSING, WARNING or CRITICAL")
+        .hasMessageContaining("consul maint -enable -service=helloserver-127.0.0.1-50051");
+    registration.setCheckStatus(CheckStatus.WARNING, "fine before start");
+  }
+
+  @Test
   void defaults_idFromNameAddressAndPort_tenSecondTtlCheck_oneMinuteReap() {
     RegistrationSettings s = builder().build().settingsForTest();
     assertThat(s.id()).isEqualTo("helloserver-127.0.0.1-50051");

@@ -73,12 +73,12 @@ class ConsulRegistrationTest {
     registration.start().get(10, TimeUnit.SECONDS);
     String check = registration.serviceId() + ":ttl";
 
-    registration.setHealth(ConsulRegistration.Health.WARNING, "disk almost full");
+    registration.setCheckStatus(CheckStatus.WARNING, "disk almost full");
     await().atMost(Duration.ofSeconds(3)).until(() -> "warning".equals(view.checks(NAME, registration.serviceId())
         .get(check)));
-    registration.setHealth(ConsulRegistration.Health.CRITICAL, "database down");
+    registration.setCheckStatus(CheckStatus.CRITICAL, "database down");
     await().atMost(Duration.ofSeconds(3)).until(() -> view.passingIds(NAME).isEmpty());
-    registration.setHealth(ConsulRegistration.Health.PASSING, "");
+    registration.setCheckStatus(CheckStatus.PASSING, "");
     await().atMost(Duration.ofSeconds(3)).until(() -> view.passingIds(NAME).size() == 1);
   }
 
@@ -110,7 +110,7 @@ class ConsulRegistrationTest {
     await().atMost(Duration.ofSeconds(4)).until(() -> view.passingIds(NAME).isEmpty());
     assertThat(view.checks(NAME, id)).containsEntry(id + ":grpc", "critical");
 
-    registration.setHealth(ConsulRegistration.Health.PASSING, "");
+    registration.setCheckStatus(CheckStatus.PASSING, "");
     await().atMost(Duration.ofSeconds(4)).until(() -> view.passingIds(NAME).equals(List.of(id)));
   }
 

@@ -2,6 +2,7 @@ package io.github.grpcconsul.interop;
 
 import io.github.grpcconsul.consul.ConsulConfig;
 import io.github.grpcconsul.examples.hello.HelloService;
+import io.github.grpcconsul.registration.CheckStatus;
 import io.github.grpcconsul.registration.ConsulRegistration;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -20,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * with a gRPC check, whose health the test flips through standard input.
  *
  * <p>Prints {@code serving <id> on <host>:<port>} once registered. Standard input takes one command a line:
- * {@code not-serving} ({@code setHealth(CRITICAL)}: the gRPC health service answers NOT_SERVING, so Consul's next
+ * {@code not-serving} ({@code setCheckStatus(CRITICAL)}: the gRPC health service answers NOT_SERVING, so Consul's next
  * probe marks it critical), {@code serving}, and {@code leave} ({@code shutdownGracefully()}, as SIGTERM does).
  */
 public final class InteropServerMain {
@@ -68,11 +69,11 @@ public final class InteropServerMain {
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         switch (line.trim()) {
           case "not-serving" -> {
-            registration.setHealth(ConsulRegistration.Health.CRITICAL, "not serving (asked on stdin)");
+            registration.setCheckStatus(CheckStatus.CRITICAL, "not serving (asked on stdin)");
             say("not serving");
           }
           case "serving" -> {
-            registration.setHealth(ConsulRegistration.Health.PASSING, "serving");
+            registration.setCheckStatus(CheckStatus.PASSING, "serving");
             say("serving");
           }
           case "leave" -> {

@@ -6,7 +6,7 @@ import io.github.grpcconsul.examples.hello.HelloGrpc;
 import io.github.grpcconsul.examples.hello.HelloReq;
 import io.github.grpcconsul.examples.hello.HelloService;
 import io.github.grpcconsul.internal.consul.CheckDefinition;
-import io.github.grpcconsul.internal.consul.CheckStatus;
+import io.github.grpcconsul.registration.CheckStatus;
 import io.github.grpcconsul.internal.consul.ConsulClient;
 import io.github.grpcconsul.internal.consul.ServiceDefinition;
 import io.github.grpcconsul.resolver.ConsulNameResolverProvider;

@@ -1,7 +1,7 @@
 package io.github.grpcconsul.benchmarks.resolver;
 
 import io.github.grpcconsul.internal.consul.CheckDefinition;
-import io.github.grpcconsul.internal.consul.CheckStatus;
+import io.github.grpcconsul.registration.CheckStatus;
 import io.github.grpcconsul.internal.consul.ConsulClient;
 import io.github.grpcconsul.consul.ConsulConfig;
 import io.github.grpcconsul.internal.consul.ServiceDefinition;

@@ -1,12 +1,11 @@
 package io.github.grpcconsul.examples.demo;
 
-import io.github.grpcconsul.internal.consul.ConsulClient;
 import io.github.grpcconsul.consul.ConsulConfig;
-import io.github.grpcconsul.internal.consul.ConsulException;
 import io.github.grpcconsul.devagent.DevAgent;
+import io.github.grpcconsul.registration.CheckStatus;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -65,20 +64,31 @@ final class ConsulEndpoint implements AutoCloseable {
   }
 
   /**
-   * Asks the agent who it is, with the environment's address, TLS settings and token; returns null when a Consul
-   * answered (an ACL denial is an answer too), else why not.
+   * Asks Consul for its own {@code consul} service through the public resolver, with the environment's address, TLS
+   * settings and token; returns null when a Consul answered (an empty list or an ACL denial is an answer too), else
+   * why not.
    */
   private static String probe(ConsulConfig config) {
     ConsulConfig quick = config.toBuilder().connectTimeout(PROBE_TIMEOUT).requestTimeout(PROBE_TIMEOUT).build();
-    try (ConsulClient client = ConsulClient.create(quick)) {
-      client.agentSelf().get(PROBE_TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
-      return null;
-    } catch (ExecutionException | CompletionException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      if (cause instanceof ConsulException consul && consul.isAclDenied()) {
-        return null;
+    CompletableFuture<String> verdict = new CompletableFuture<>();
+    HealthWatch.Listener listener = new HealthWatch.Listener() {
+      @Override
+      public void changed(String instanceId, CheckStatus before, CheckStatus after) {
+        verdict.complete(null);
       }
-      return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+
+      @Override
+      public void failed(Throwable failure) {
+        String text = String.valueOf(failure.getMessage());
+        boolean answered = text.contains("ACL") || text.contains("403") || text.contains("Permission denied");
+        verdict.complete(answered ? null : text);
+      }
+    };
+    try (HealthWatch watch = new HealthWatch(quick, "consul:///consul", listener, () -> verdict.complete(null))) {
+      watch.start();
+      return verdict.get(PROBE_TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      return String.valueOf(e.getCause());
     } catch (TimeoutException e) {
       return "no answer within " + PROBE_TIMEOUT.toMillis() + " ms";
     } catch (InterruptedException e) {

@@ -1,6 +1,6 @@
 package io.github.grpcconsul.examples.demo;
 
-import io.github.grpcconsul.internal.consul.CheckStatus;
+import io.github.grpcconsul.registration.CheckStatus;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.function.Supplier;

@@ -1,86 +1,120 @@
 package io.github.grpcconsul.examples.demo;
 
-import io.github.grpcconsul.internal.consul.CheckStatus;
-import io.github.grpcconsul.internal.consul.ConsulClient;
-import io.github.grpcconsul.internal.consul.HealthEntry;
-import io.github.grpcconsul.internal.consul.HealthQuery;
-import io.github.grpcconsul.internal.consul.QueryResult;
-import java.time.Duration;
+import io.github.grpcconsul.consul.ConsulConfig;
+import io.github.grpcconsul.registration.CheckStatus;
+import io.github.grpcconsul.resolver.ConsulAttributes;
+import io.github.grpcconsul.resolver.ConsulNameResolverProvider;
+import io.grpc.EquivalentAddressGroup;
+import io.grpc.NameResolver;
+import io.grpc.Status;
+import io.grpc.SynchronizationContext;
+import java.net.URI;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 
 /**
- * Follows the demo service in Consul (all instances, any health) with blocking queries, and timestamps what the
- * narrator reports: when an instance turns passing, stops passing, or disappears. This is the demo's own view of
- * Consul, separate from the resolver inside the client's channel.
+ * Follows the demo service in Consul (all instances, any health) and timestamps what the narrator reports: when an
+ * instance turns passing, stops passing, or disappears. This is the demo's own view of Consul, separate from the
+ * channel's, but through the same public API a user has: the {@code consul://} resolver with {@code health=any},
+ * whose address groups carry each instance's {@link ConsulAttributes#SERVICE_ID} and {@link ConsulAttributes#HEALTH}.
  */
 final class HealthWatch implements AutoCloseable {
-  /** Told of each change, on the HTTP client's thread. */
+  /** Told of each change, in the watch's SynchronizationContext (one call at a time). */
   interface Listener {
     /** {@code before} is null for a new instance, {@code after} null for one that went away. */
     void changed(String instanceId, CheckStatus before, CheckStatus after);
 
-    /** The first failure of a query; the watch retries every 250 ms. */
+    /** The first failure of the watch; the resolver retries with backoff. */
     void failed(Throwable failure);
   }
 
-  private static final Duration WAIT = Duration.ofSeconds(10);
-
-  private final ConsulClient client;
-  private final HealthQuery query;
+  private final NameResolver resolver;
+  private final SynchronizationContext syncContext;
+  private final ExecutorService offload;
   private final Listener listener;
+  private final Runnable onAnswer;
   /** Per instance, its statuses in the order seen, with when; a null status means it went away. */
   private final Map<String, List<Event>> history = new ConcurrentHashMap<>();
-  /** Only touched by the one query chain in flight at a time. */
+  /** Only touched in the SynchronizationContext. */
   private Map<String, CheckStatus> current = new HashMap<>();
-  private volatile boolean closed;
-  private volatile CompletableFuture<?> inFlight;
   private boolean errorReported;
 
-  HealthWatch(ConsulClient client, String service, Listener listener) {
-    this.client = client;
-    this.query = HealthQuery.newBuilder(service).passingOnly(false).build();
+  /** Watches {@code target} (a {@code consul://} target for the service) on the Consul {@code config} describes. */
+  HealthWatch(ConsulConfig config, String target, Listener listener) {
+    this(config, target, listener, () -> { });
+  }
+
+  /** Also tells {@code onAnswer} of every answer from Consul, an empty one included. */
+  HealthWatch(ConsulConfig config, String target, Listener listener, Runnable onAnswer) {
     this.listener = listener;
+    this.onAnswer = onAnswer;
+    this.syncContext = new SynchronizationContext((t, e) -> listener.failed(e));
+    this.offload = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "demo-health-watch");
+      t.setDaemon(true);
+      return t;
+    });
+    this.resolver = new ConsulNameResolverProvider(config).newNameResolver(
+        URI.create(target + (target.contains("?") ? "&" : "?") + "health=any"),
+        NameResolver.Args.newBuilder()
+            .setDefaultPort(443)
+            .setProxyDetector(address -> null)
+            .setSynchronizationContext(syncContext)
+            .setServiceConfigParser(new NameResolver.ServiceConfigParser() {
+              @Override
+              public NameResolver.ConfigOrError parseServiceConfig(Map<String, ?> raw) {
+                return NameResolver.ConfigOrError.fromConfig(raw);
+              }
+            })
+            .setOffloadExecutor(offload)
+            .build());
   }
 
   void start() {
-    poll(0);
-  }
-
-  private void poll(long index) {
-    if (closed) {
-      return;
-    }
-    CompletableFuture<QueryResult<List<HealthEntry>>> call = client.healthService(query, index, WAIT);
-    inFlight = call;
-    call.whenComplete((result, failure) -> {
-      if (closed) {
-        return;
+    syncContext.execute(() -> resolver.start(new NameResolver.Listener2() {
+      @Override
+      public void onResult(NameResolver.ResolutionResult result) {
+        onResult2(result);
       }
-      if (failure != null) {
-        if (!errorReported) {
-          errorReported = true;
-          listener.failed(failure);
+
+      @Override
+      public Status onResult2(NameResolver.ResolutionResult result) {
+        if (result.getAddressesOrError().hasValue()) {
+          update(result.getAddressesOrError().getValue(), System.nanoTime());
+        } else {
+          onError(result.getAddressesOrError().getStatus());
         }
-        CompletableFuture.delayedExecutor(250, TimeUnit.MILLISECONDS).execute(() -> poll(0));
-        return;
+        return Status.OK;
       }
-      update(result.value(), System.nanoTime());
-      poll(result.index());
-    });
+
+      @Override
+      public void onError(Status error) {
+        String text = String.valueOf(error.getDescription());
+        if (text.contains("no instance of service")) {
+          update(List.of(), System.nanoTime()); // Consul answered: none registered (any more)
+        } else if (!errorReported) {
+          errorReported = true;
+          listener.failed(error.asRuntimeException());
+        }
+      }
+    }));
   }
 
-  private void update(List<HealthEntry> entries, long now) {
+  private void update(List<EquivalentAddressGroup> groups, long now) {
+    onAnswer.run();
     Map<String, CheckStatus> next = new HashMap<>();
-    for (HealthEntry entry : entries) {
-      next.put(entry.service().id(), entry.aggregatedStatus());
+    for (EquivalentAddressGroup group : groups) {
+      String health = group.getAttributes().get(ConsulAttributes.HEALTH);
+      next.put(group.getAttributes().get(ConsulAttributes.SERVICE_ID),
+          CheckStatus.valueOf(health.toUpperCase(Locale.ROOT)));
     }
     next.forEach((id, status) -> {
       CheckStatus before = current.get(id);
@@ -130,10 +164,7 @@ final class HealthWatch implements AutoCloseable {
 
   @Override
   public void close() {
-    closed = true;
-    CompletableFuture<?> call = inFlight;
-    if (call != null) {
-      call.cancel(true);
-    }
+    syncContext.execute(resolver::shutdown);
+    offload.shutdown();
   }
 }

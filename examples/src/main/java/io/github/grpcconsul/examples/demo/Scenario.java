@@ -1,6 +1,5 @@
 package io.github.grpcconsul.examples.demo;
 
-import io.github.grpcconsul.internal.consul.ConsulClient;
 import io.github.grpcconsul.examples.hello.HelloServer;
 import java.io.IOException;
 import java.time.Duration;
@@ -59,8 +58,8 @@ final class Scenario {
 
   DemoReport run() throws Exception {
     Map<Phase, Tally> tallies = new EnumMap<>(Phase.class);
-    try (ConsulClient client = ConsulClient.create(consul.config());
-        HealthWatch watch = new HealthWatch(client, SERVICE, new ConsulNarration(out, () -> crashed, reapAfter))) {
+    try (HealthWatch watch = new HealthWatch(consul.config(), consul.target(SERVICE),
+        new ConsulNarration(out, () -> crashed, reapAfter))) {
       watch.start();
       Traffic traffic = new Traffic(consul.target(SERVICE), settings.callsPerSecond(), CALL_DEADLINE_MILLIS,
           observations);

@@ -30,7 +30,9 @@ import java.util.logging.Logger;
  * <p>A waiter is released only by a probe that started after it began waiting, so a probe that reached the agent
  * just before it went away cannot release a loop whose request failed afterwards.
  *
- * <p>No thread of its own; thread-safe; released futures complete outside the lock.
+ * <p>Threading: thread-safe, no thread of its own; waiters (blocking queries, the registration loop) call it from
+ * their own threads, its probe requests complete on the client's {@code grpc-consul-http-N} threads, and released
+ * futures are completed outside its lock; nothing blocks.
  *
  * <p><i>Internal, not a stable API.</i>
  */
@@ -267,7 +269,7 @@ public final class AgentProbe implements AutoCloseable {
       }
     }
     if (error != null) {
-      logger.log(Level.FINEST, "agent probe failed: {0}", AsyncFailures.unwrap(error));
+      logger.log(Level.FINEST, "agent probe failed: {0}", ConsulFailures.unwrap(error));
     } else {
       logger.log(Level.FINE, "agent probe reached the agent; releasing {0} waiting loop(s)", released.size());
     }

@@ -8,7 +8,12 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
-/** Streaming parsers for the agent and KV endpoints. */
+/**
+ * Streaming parsers for the agent and KV endpoints.
+ *
+ * <p>Threading: stateless static functions, called on the HTTP completion thread ({@code grpc-consul-http-N}) with
+ * the whole body in memory; they never block.
+ */
 final class AgentResponseParser {
   private AgentResponseParser() {}
 

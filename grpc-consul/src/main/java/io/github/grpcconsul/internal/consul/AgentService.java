@@ -6,6 +6,9 @@ import java.util.Map;
 /**
  * A service as the local agent knows it ({@code GET /v1/agent/service/:id}).
  *
+ * <p>Threading: an immutable record, parsed on the HTTP completion thread ({@code grpc-consul-http-N}) and read from
+ * any thread (the registration's executor).
+ *
  * <p><i>Internal, not a stable API.</i>
  */
 public record AgentService(

@@ -8,6 +8,9 @@ import java.util.function.DoubleSupplier;
  * Exponential backoff with jitter: {@code initial * 2^(failures-1)}, capped, then scaled by 1 ± jitter. Stateless:
  * the caller counts its consecutive failures.
  *
+ * <p>Threading: immutable and thread-safe (jitter from {@code ThreadLocalRandom}); called by a blocking query under
+ * its lock and by the registration loop on its executor; never blocks.
+ *
  * <p><i>Internal, not a stable API.</i>
  */
 public final class Backoff {

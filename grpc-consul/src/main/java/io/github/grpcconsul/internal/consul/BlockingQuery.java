@@ -234,7 +234,7 @@ public final class BlockingQuery<T> {
       }
       inFlight = null;
       if (error != null) {
-        failure = AsyncFailures.unwrap(error);
+        failure = ConsulFailures.unwrap(error);
         failureCount = ++failures;
         if (delivered) {
           if (rereadAfterError) {

@@ -1,11 +1,15 @@
 package io.github.grpcconsul.internal.consul;
 
+import io.github.grpcconsul.registration.CheckStatus;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * A check registered with a service (Consul's {@code CheckType}): a TTL check, a gRPC, HTTP or TCP probe.
+ *
+ * <p>Threading: immutable and thread-safe once built (the {@link Builder} is not); built with its {@link
+ * ServiceDefinition}.
  *
  * <p><i>Internal, not a stable API.</i>
  */

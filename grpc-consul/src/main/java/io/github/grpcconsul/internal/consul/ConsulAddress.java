@@ -7,6 +7,9 @@ import java.util.Objects;
 /**
  * One agent address: {@code host[:port]}, optionally prefixed {@code http://} or {@code https://}. A missing port
  * means 8500 (Consul's HTTP port).
+ *
+ * <p>Threading: immutable; parsed when a client is created (the thread creating it) and read by {@link ConsulHttp}
+ * on any thread.
  */
 public final class ConsulAddress {
   public static final int DEFAULT_PORT = 8500;

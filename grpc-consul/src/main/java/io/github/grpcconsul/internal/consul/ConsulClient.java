@@ -1,5 +1,6 @@
 package io.github.grpcconsul.internal.consul;
 
+import io.github.grpcconsul.registration.CheckStatus;
 import io.github.grpcconsul.consul.ConsulConfig;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -27,6 +28,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link ConsulTlsException} when TLS is misconfigured, naming the fix). The ACL token
  * travels only in the {@code X-Consul-Token} header and is never logged. {@code ns}/{@code partition} are never sent
  * (Consul CE rejects them).
+ *
+ * <p>Threading: thread-safe; every method may be called from any thread and returns a future at once (the TLS and
+ * token look-ups of {@link HttpClients} and {@link TokenSource} aside), whose callbacks run on the client's {@code
+ * grpc-consul-http-N} threads, so they must not block. {@link #create} may block reading TLS files; {@link #close()}
+ * takes the client's lock only to mark it closed, then cancels in-flight requests and stops the threads without
+ * waiting for callbacks.
  *
  * <p><i>Internal, not a stable API.</i>
  */
@@ -159,7 +166,7 @@ public final class ConsulClient implements AutoCloseable {
       if (error == null || ConsulUnreachableException.isTlsFailure(error)) {
         return null;
       }
-      throw new java.util.concurrent.CompletionException(AsyncFailures.unwrap(error));
+      throw new java.util.concurrent.CompletionException(ConsulFailures.unwrap(error));
     });
     reached.whenComplete((r, e) -> {
       if (reached.isCancelled()) {

@@ -4,6 +4,9 @@ package io.github.grpcconsul.internal.consul;
  * Consul answered with an HTTP error. Carries the status, Consul's body, the method and the path (never the query
  * string's secrets, never the token: the token only ever travels in a header).
  *
+ * <p>Threading: an immutable exception, created on the HTTP completion thread when the answer arrives and read
+ * anywhere; its predicates only look at the status and body.
+ *
  * <p><i>Internal, not a stable API.</i>
  */
 public final class ConsulException extends RuntimeException {

@@ -23,6 +23,10 @@ import java.util.logging.Logger;
  * Sends one request with failover over the configured addresses: on a transport error the next address is tried,
  * each at most once per call, and the address that answered is remembered for the next calls. Cancelling the returned
  * future cancels the in-flight exchange (since JDK 16 that aborts the HTTP exchange and closes its connection).
+ *
+ * <p>Threading: thread-safe and lock-free (the preferred address is an atomic); {@code send} is called on any
+ * thread, never blocks but for the per-request {@link TokenSource} and {@link HttpClients} look-ups, and continues
+ * failover in the HTTP client's completion callbacks on the client's {@code grpc-consul-http-N} threads.
  */
 final class ConsulHttp {
   private static final Logger logger = Logger.getLogger(ConsulHttp.class.getName());
@@ -145,7 +149,7 @@ final class ConsulHttp {
         }
         return;
       }
-      Throwable cause = AsyncFailures.unwrap(err);
+      Throwable cause = ConsulFailures.unwrap(err);
       if (result.isDone()) {
         return;
       }

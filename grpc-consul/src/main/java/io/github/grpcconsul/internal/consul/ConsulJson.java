@@ -4,6 +4,8 @@ package io.github.grpcconsul.internal.consul;
  * Consul's JSON field names, header names and query parameter names, in one place.
  *
  * <p>Consul's Go decoder matches keys case-insensitively, but it always writes them in this exact spelling.
+ *
+ * <p>Threading: constants only.
  */
 final class ConsulJson {
   private ConsulJson() {}

@@ -1,5 +1,6 @@
 package io.github.grpcconsul.internal.consul;
 
+import io.github.grpcconsul.registration.CheckStatus;
 import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -8,7 +9,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** Request bodies in Consul's field names, written with Gson's streaming writer. */
+/**
+ * Request bodies in Consul's field names, written with Gson's streaming writer.
+ *
+ * <p>Threading: stateless static functions, called by {@link ConsulClient} on the thread that makes the request (the
+ * registration's executor, a test); they never block.
+ */
 final class ConsulJsonWriter {
   private ConsulJsonWriter() {}
 

@@ -7,6 +7,9 @@ import java.util.Objects;
  * TLS between us and the agent went wrong in a way the user fixes in the configuration. The message names the
  * agent's address, the setting to change and, where it helps, the certificate's subject and issuer; never the token.
  *
+ * <p>Threading: an immutable exception, created where the TLS failure is classified (the HTTP completion thread, or
+ * the caller creating a client) and read anywhere.
+ *
  * <p><i>Internal, not a stable API.</i>
  */
 public final class ConsulTlsException extends IOException {

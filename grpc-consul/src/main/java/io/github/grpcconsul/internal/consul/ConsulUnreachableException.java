@@ -12,6 +12,9 @@ import java.io.IOException;
  * {@link IOException}, not this; a TLS failure is wrapped in this but not counted as a transport failure by
  * {@link #isTransportFailure}.
  *
+ * <p>Threading: created on the HTTP completion thread once every address failed; not modified after that (but for
+ * the suppressed exceptions added while it is built), read anywhere.
+ *
  * <p><i>Internal, not a stable API.</i>
  */
 public final class ConsulUnreachableException extends IOException {
@@ -27,7 +30,7 @@ public final class ConsulUnreachableException extends IOException {
    * the same handshake would fail again at once, so it is retried on the backoff like an HTTP error.
    */
   public static boolean isTransportFailure(Throwable failure) {
-    return failure != null && AsyncFailures.unwrap(failure) instanceof ConsulUnreachableException
+    return failure != null && ConsulFailures.unwrap(failure) instanceof ConsulUnreachableException
         && !isTlsFailure(failure);
   }
 

@@ -1,5 +1,6 @@
 package io.github.grpcconsul.internal.consul;
 
+import io.github.grpcconsul.registration.CheckStatus;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -7,6 +8,9 @@ import java.util.Objects;
 /**
  * One element of {@code GET /v1/health/service/:name}: a service instance, the node it runs on and all its checks
  * (node checks included).
+ *
+ * <p>Threading: an immutable record (its lists and maps are immutable copies), made by {@link HealthResponseParser}
+ * on the HTTP completion thread and read on a watch's lane and in the resolver's SynchronizationContext.
  *
  * <p><i>Internal, not a stable API.</i>
  */

@@ -12,6 +12,9 @@ import java.util.TreeSet;
  * <p>Tags and node-meta pairs are kept sorted and de-duplicated, since Consul requires all of them to match and their
  * order does not change the answer.
  *
+ * <p>Threading: immutable and thread-safe once built (the {@link Builder} is not; it is used on one thread, e.g.
+ * while a target is parsed); used as a key of the shared watches from any thread.
+ *
  * <p><i>Internal, not a stable API.</i>
  */
 public final class HealthQuery {

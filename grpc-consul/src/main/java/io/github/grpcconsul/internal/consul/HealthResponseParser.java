@@ -1,5 +1,6 @@
 package io.github.grpcconsul.internal.consul;
 
+import io.github.grpcconsul.registration.CheckStatus;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;

@@ -29,6 +29,11 @@ import java.util.logging.Logger;
  *
  * <p>Files that changed but cannot be used (say the certificate was written and the key not yet) fail the request
  * with a {@link ConsulTlsException} naming the file; the next request looks again.
+ *
+ * <p>Threading: thread-safe; {@link #current()} is called for every request on the thread that sends it and, under
+ * this object's monitor, stats the TLS files (and re-reads them and builds a new {@code HttpClient} when one
+ * changed): file I/O, so it may block briefly. The constructor reads the files on the thread creating the {@link
+ * ConsulClient}.
  */
 final class HttpClients {
   private static final Logger logger = Logger.getLogger(HttpClients.class.getName());

@@ -8,7 +8,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Lenient token readers shared by the response parsers: nulls and unexpected types read as absent. */
+/**
+ * Lenient token readers shared by the response parsers: nulls and unexpected types read as absent.
+ *
+ * <p>Threading: stateless static functions over a caller-owned {@code JsonReader}, used on the HTTP completion
+ * thread; they never block (the body is already in memory).
+ */
 final class JsonReaders {
   private JsonReaders() {}
 

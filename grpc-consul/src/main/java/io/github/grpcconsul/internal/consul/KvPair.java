@@ -7,6 +7,9 @@ import java.util.Objects;
 /**
  * A Consul KV entry. The value is decoded from Consul's base64; a key stored without a value has an empty value.
  *
+ * <p>Threading: immutable; parsed on the HTTP completion thread, read from any thread; decoding its value never
+ * blocks.
+ *
  * <p><i>Internal, not a stable API.</i>
  */
 public final class KvPair {

@@ -27,6 +27,9 @@ import java.util.List;
  * structure here: a few DER headers, no cryptography. Encrypted keys are refused with the openssl command that
  * decrypts them. Certificates: every {@code CERTIFICATE} block, in order; other blocks and text between them are
  * skipped, as Go's {@code tls.X509KeyPair} and {@code AppendCertsFromPEM} do.
+ *
+ * <p>Threading: stateless static functions, called where TLS files are read (see {@link TlsSupport}); they block on
+ * reading the file.
  */
 final class PemReader {
   private static final String KEY_SETTING = "CONSUL_CLIENT_KEY / clientKeyFile";

@@ -6,6 +6,9 @@ import java.util.Objects;
 /**
  * The value of a Consul read and its query metadata.
  *
+ * <p>Threading: an immutable record (as immutable as its {@code value}), made on the HTTP completion thread and
+ * handed to a blocking query's listener or a future's callback on any thread.
+ *
  * <p><i>Internal, not a stable API.</i>
  *
  * @param value the decoded body

@@ -11,6 +11,9 @@ import java.util.Optional;
  * A service registration for {@code PUT /v1/agent/service/register} (the fields of Consul's
  * {@code ServiceDefinition} that registration uses).
  *
+ * <p>Threading: immutable and thread-safe once built (the {@link Builder} is not); built on the registration's
+ * executor or the caller of {@code ConsulRegistration.Builder.build()}.
+ *
  * <p><i>Internal, not a stable API.</i>
  */
 public final class ServiceDefinition {

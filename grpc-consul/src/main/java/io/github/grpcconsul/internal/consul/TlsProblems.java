@@ -39,6 +39,10 @@ import javax.net.ssl.X509ExtendedKeyManager;
  *       means the agent speaks plain HTTP there;</li>
  *   <li>plain HTTP answered by Go's 400 {@value #GO_HTTPS_ANSWER} means the agent speaks HTTPS.</li>
  * </ul>
+ *
+ * <p>Threading: stateless classification, called on the HTTP completion thread when a request failed; the one
+ * plain-HTTP probe it may send is asynchronous. {@link Observations} is thread-safe (written by the JDK's key
+ * manager during a handshake, read when classifying).
  */
 final class TlsProblems {
   /** Go's TLS server answers plain HTTP on its HTTPS port with a 400 and exactly this body (plus a newline). */

@@ -36,6 +36,11 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * <p>Host-name verification: the JDK HttpClient verifies the URI host itself. When {@code tlsServerName} is set we
  * check the chain and then match the certificate against that name instead (the JDK HttpClient offers no way to
  * override the expected name). SNI still carries the address's host name.
+ *
+ * <p>Threading: stateless static functions that build an {@code SSLContext}, called when a client is created or its
+ * TLS files changed (the caller of {@link ConsulClient#create} or a request's thread, see {@link HttpClients}); they
+ * read PEM files, so they may block on file I/O. The trust managers they return are immutable and called by the
+ * JDK's TLS handshake on the HTTP client's threads.
  */
 final class TlsSupport {
   private static final char[] NO_PASSWORD = new char[0];

@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.function.LongSupplier;
 
 /**
- * A token bucket on a nanosecond clock: {@code burst} tokens, one more every {@code refill}. Not thread-safe; the
- * blocking-query loop uses it from one logical thread at a time.
+ * A token bucket on a nanosecond clock: {@code burst} tokens, one more every {@code refill}.
+ *
+ * <p>Threading: not thread-safe; the blocking query that owns it uses it under its lock, one logical thread at a
+ * time. Never blocks.
  */
 final class TokenBucket {
   private final int burst;

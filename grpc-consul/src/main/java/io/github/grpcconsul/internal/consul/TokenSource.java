@@ -14,6 +14,10 @@ import java.util.function.Supplier;
  * Where the ACL token comes from: nothing, a fixed value, a file, or a supplier. A file is re-read only when its
  * modification time or size changed (one {@code stat} per request), so a rotated token is picked up without a
  * restart.
+ *
+ * <p>Threading: thread-safe; {@link #get()} is called for every request on the thread that sends it (an HTTP thread
+ * for a blocking query, the registration's executor), under this object's monitor, and may block on one {@code stat}
+ * of the token file, or a read of it when it changed, or on a user's supplier.
  */
 public abstract class TokenSource {
   public static final TokenSource NONE = new Fixed("");

@@ -6,6 +6,8 @@ import java.util.PriorityQueue;
  * One cycle of an earliest-deadline-first schedule over weighted entries: entry {@code i} with weight {@code w}
  * appears {@code w} times per cycle, its k-th turn due at time {@code k / w}, so turns are spread evenly rather than
  * bunched. Built once per picker, in the SynchronizationContext; a pick then only indexes the cycle.
+ *
+ * <p>Threading: immutable once built in the SynchronizationContext; read by pickers on any thread.
  */
 final class SmoothSchedule {
 

@@ -11,6 +11,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Picks READY subchannels in a precomputed smooth weighted cycle. Lock-free: a pick is one atomic increment and an
  * array read, safe from any thread. The position counter belongs to the balancer and outlives pickers, so a new
  * picker (after a state or weight change) continues the rotation instead of restarting at the heaviest address.
+ *
+ * <p>Threading: thread-safe and lock-free; built in the SynchronizationContext, {@code pickSubchannel} called by
+ * grpc on any calling thread; never blocks.
  */
 final class WeightedPicker extends SubchannelPicker {
 

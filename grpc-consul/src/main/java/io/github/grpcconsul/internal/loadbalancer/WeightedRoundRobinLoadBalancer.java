@@ -39,6 +39,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Every method, and every subchannel state callback, runs in the channel's SynchronizationContext (grpc's
  * contract); only the picker is used from other threads, and it is immutable but for its lock-free counter.
+ *
+ * <p>Threading: called by grpc only in the channel's SynchronizationContext (every method and subchannel state
+ * callback), so it needs no lock; it never blocks. Its pickers are used from any thread.
  */
 public final class WeightedRoundRobinLoadBalancer extends LoadBalancer {
 

@@ -15,6 +15,10 @@ import java.util.logging.Logger;
 /**
  * Picks the address other hosts can reach this one at, when the user gives none. Detection runs once per JVM, since
  * the answer does not change while the process lives and the choice must be logged only once.
+ *
+ * <p>Threading: thread-safe; {@link #detect()} is called by {@code ConsulRegistration.Builder.build()} on the
+ * caller's thread, and the first call enumerates the host's network interfaces under the class's monitor (a system
+ * call, which may block briefly); later calls read a volatile.
  */
 public final class AddressDetector {
   private static final Logger logger = Logger.getLogger(AddressDetector.class.getName());

@@ -1,8 +1,8 @@
 package io.github.grpcconsul.internal.registration;
 
 import io.github.grpcconsul.registration.ConsulRegistration;
-import io.github.grpcconsul.internal.consul.AsyncFailures;
-import io.github.grpcconsul.internal.consul.CheckStatus;
+import io.github.grpcconsul.internal.consul.ConsulFailures;
+import io.github.grpcconsul.registration.CheckStatus;
 import io.github.grpcconsul.internal.consul.ConsulClient;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -21,6 +21,10 @@ import java.util.logging.Logger;
 /**
  * The steps of {@link ConsulRegistration#shutdownGracefully()}, run once on the calling thread. Every wait is bounded;
  * a failed step is logged and the next one still runs, since a process on its way out must always get out.
+ *
+ * <p>Threading: run once, on the thread calling {@code shutdownGracefully()} (or the shutdown hook's thread), after
+ * {@code ConsulRegistration} released its locks. It blocks: it sleeps for the drain time, and waits, each wait bounded
+ * by the shutdown timeout, for the agent's answers, the registration executor's end and the server's termination.
  */
 public final class GracefulShutdown {
   private static final Logger logger = Logger.getLogger(ConsulRegistration.class.getName());
@@ -145,13 +149,13 @@ public final class GracefulShutdown {
           + settings.shutdownTimeout() + "; going on");
       return e;
     } catch (ExecutionException e) {
-      if (ConsulFailures.classify(e) == ConsulFailures.Kind.UNKNOWN_TO_AGENT) {
+      if (RegistrationFailures.classify(e) == RegistrationFailures.Kind.UNKNOWN_TO_AGENT) {
         return null;
       }
-      if (ConsulFailures.classify(e) == ConsulFailures.Kind.ACL_DENIED) {
-        logger.warning(ConsulFailures.aclDeniedMessage(step, settings.serviceName(), e, false));
+      if (RegistrationFailures.classify(e) == RegistrationFailures.Kind.ACL_DENIED) {
+        logger.warning(RegistrationFailures.aclDeniedMessage(step, settings.serviceName(), e, false));
       } else {
-        logger.warning("Shutdown of '" + settings.id() + "': " + step + " failed: " + AsyncFailures.unwrap(e)
+        logger.warning("Shutdown of '" + settings.id() + "': " + step + " failed: " + ConsulFailures.unwrap(e)
             + "; going on");
       }
       return e;

@@ -2,9 +2,9 @@ package io.github.grpcconsul.internal.registration;
 
 import io.github.grpcconsul.registration.ConsulRegistration;
 import io.github.grpcconsul.registration.RegistrationStatus.State;
-import io.github.grpcconsul.internal.consul.AsyncFailures;
+import io.github.grpcconsul.internal.consul.ConsulFailures;
 import io.github.grpcconsul.internal.consul.Backoff;
-import io.github.grpcconsul.internal.consul.CheckStatus;
+import io.github.grpcconsul.registration.CheckStatus;
 import io.github.grpcconsul.internal.consul.ConsulClient;
 import io.github.grpcconsul.internal.consul.RetryWait;
 import java.time.Duration;
@@ -152,15 +152,15 @@ public final class RegistrationLoop {
       return;
     }
     if (failure != null) {
-      if (ConsulFailures.classify(failure) == ConsulFailures.Kind.ACL_DENIED) {
+      if (RegistrationFailures.classify(failure) == RegistrationFailures.Kind.ACL_DENIED) {
         logAclDenied("registration", failure);
       } else if (!registerFailureLogged) {
         registerFailureLogged = true;
         logger.log(Level.WARNING, "Could not register service '" + settings.serviceName() + "' (ID "
-            + settings.id() + ") in Consul: " + AsyncFailures.unwrap(failure) + ". Retrying with backoff.");
+            + settings.id() + ") in Consul: " + ConsulFailures.unwrap(failure) + ". Retrying with backoff.");
       }
-      statusSink.update(State.RETRYING, AsyncFailures.unwrap(failure),
-          "retrying: " + ConsulFailures.describe(failure));
+      statusSink.update(State.RETRYING, ConsulFailures.unwrap(failure),
+          "retrying: " + RegistrationFailures.describe(failure));
       ++registerFailures;
       registerTask = retryLater(registerWait, failure, registerFailures, registerBackoff.delay(registerFailures),
           this::register);
@@ -247,9 +247,9 @@ public final class RegistrationLoop {
       }
       return;
     }
-    switch (ConsulFailures.classify(failure)) {
+    switch (RegistrationFailures.classify(failure)) {
       case UNKNOWN_TO_AGENT -> lost("its TTL check " + settings.ttlCheckId() + " was refused ("
-          + AsyncFailures.unwrap(failure).getMessage() + ")");
+          + ConsulFailures.unwrap(failure).getMessage() + ")");
       case ACL_DENIED -> {
         logAclDenied("updating the TTL check", failure);
         scheduleBeat(beatBackoff.delay(++beatFailures));
@@ -258,7 +258,7 @@ public final class RegistrationLoop {
         if (!beatFailureLogged) {
           beatFailureLogged = true;
           logger.warning("Heartbeat of service '" + settings.serviceName() + "' (check " + settings.ttlCheckId()
-              + ") failed: " + AsyncFailures.unwrap(failure) + ". Retrying with backoff.");
+              + ") failed: " + ConsulFailures.unwrap(failure) + ". Retrying with backoff.");
         }
         // Retry no later than a regular beat would have happened: the TTL keeps running.
         Duration delay = beatBackoff.delay(++beatFailures);
@@ -308,8 +308,8 @@ public final class RegistrationLoop {
         lost("GET /v1/agent/service/" + settings.id() + " found nothing");
         return;
       }
-      if (failure != null && ConsulFailures.classify(failure) == ConsulFailures.Kind.UNKNOWN_TO_AGENT) {
-        lost("GET /v1/agent/service/" + settings.id() + " answered " + AsyncFailures.unwrap(failure).getMessage());
+      if (failure != null && RegistrationFailures.classify(failure) == RegistrationFailures.Kind.UNKNOWN_TO_AGENT) {
+        lost("GET /v1/agent/service/" + settings.id() + " answered " + ConsulFailures.unwrap(failure).getMessage());
         return;
       }
       if (failure != null) {
@@ -356,7 +356,7 @@ public final class RegistrationLoop {
   private void logAclDenied(String action, Throwable failure) {
     if (!aclDeniedLogged) {
       aclDeniedLogged = true;
-      logger.severe(ConsulFailures.aclDeniedMessage(action, settings.serviceName(), failure, true));
+      logger.severe(RegistrationFailures.aclDeniedMessage(action, settings.serviceName(), failure, true));
     }
   }
 

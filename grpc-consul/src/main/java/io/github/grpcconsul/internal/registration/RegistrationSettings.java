@@ -7,7 +7,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** The validated, immutable configuration of one registration (built by {@link ConsulRegistration.Builder}). */
+/**
+ * The validated, immutable configuration of one registration (built by {@link ConsulRegistration.Builder}).
+ *
+ * <p>Threading: immutable and thread-safe; built by the caller of {@code Builder.build()}, read on the
+ * registration's executor and the shutdown thread.
+ */
 public record RegistrationSettings(
     String serviceName,
     String id,

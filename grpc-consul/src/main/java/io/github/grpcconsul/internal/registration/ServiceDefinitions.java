@@ -1,12 +1,16 @@
 package io.github.grpcconsul.internal.registration;
 
 import io.github.grpcconsul.internal.consul.CheckDefinition;
-import io.github.grpcconsul.internal.consul.CheckStatus;
+import io.github.grpcconsul.registration.CheckStatus;
 import io.github.grpcconsul.internal.consul.ServiceDefinition;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Builds what we send to {@code PUT /v1/agent/service/register} from the settings and the current health. */
+/**
+ * Builds what we send to {@code PUT /v1/agent/service/register} from the settings and the current health.
+ *
+ * <p>Threading: stateless static functions, called on the registration's executor thread; they never block.
+ */
 public final class ServiceDefinitions {
   private ServiceDefinitions() {}
 

@@ -1,6 +1,7 @@
 package io.github.grpcconsul.internal.resolver;
 
 import io.github.grpcconsul.internal.consul.GoDuration;
+import io.github.grpcconsul.internal.consul.HealthQuery;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -14,7 +15,14 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * A parsed {@code consul://[agent-host[:port]]/service-name[?query]} target.
+ * A parsed {@code consul://[agent-host[:port]]/service-name[?query]} target: the Consul {@link HealthQuery} it asks
+ * for ({@link #query()}: service, first datacenter, tags, near, node-meta, filter, consistency, and whether Consul
+ * may drop non-passing instances itself), plus the resolver's own options, which are not part of Consul's query:
+ * the agent, the datacenter failover order, the {@link HealthFilter} and empty policy applied to the answer, the
+ * blocking {@code wait}, and the KV key of a service config.
+ *
+ * <p>Threading: immutable once parsed; parsed on the thread that calls {@code newNameResolver} (grpc's channel
+ * builder), then read from any thread. Parsing never blocks.
  *
  * <p>Every user mistake is an {@link IllegalArgumentException} that names the target, the part at fault and what is
  * accepted, because it surfaces from {@code ManagedChannelBuilder.build()} far from where the string was written.
@@ -27,8 +35,11 @@ public final class ConsulTarget {
   /** Consul clamps longer waits to this; accepting more would only hide the clamp. */
   public static final Duration MAX_WAIT = Duration.ofMinutes(10);
 
-  /** Which instances the resolver hands to the load balancer. */
-  enum Health {
+  /**
+   * The {@code health} parameter: which instances, by their checks' status, the resolver hands to the load balancer.
+   * A filter applied to Consul's answer, not a status (that is {@link io.github.grpcconsul.registration.CheckStatus}).
+   */
+  enum HealthFilter {
     /** Only instances whose every check passes (Consul's {@code ?passing}). */
     PASSING,
     /** Instances with no critical or maintenance check: passing and warning. */
@@ -45,14 +56,6 @@ public final class ConsulTarget {
     UNHEALTHY
   }
 
-  /** Consul's read consistency modes for the health query. */
-  enum Consistency {
-    DEFAULT,
-    STALE,
-    CONSISTENT,
-    CACHED
-  }
-
   private static final Set<String> PARAMETERS =
       Set.of("dc", "tag", "health", "near", "node-meta", "filter", "wait", "consistency", "empty", "config",
           "config-key");
@@ -61,33 +64,32 @@ public final class ConsulTarget {
 
   private final String text;
   private final String agentAddress;
-  private final String service;
+  private final HealthQuery query;
   private final List<String> datacenters;
-  private final List<String> tags;
-  private final Health health;
-  private final String near;
-  private final List<String> nodeMeta;
-  private final String filter;
+  private final HealthFilter healthFilter;
   private final Duration wait;
-  private final Consistency consistency;
   private final EmptyPolicy emptyPolicy;
   private final String configKey;
 
-  private ConsulTarget(Parser p) {
+  private ConsulTarget(TargetParser p) {
     this.text = p.text;
     this.agentAddress = p.agentAddress;
-    this.service = p.service;
     this.datacenters = List.copyOf(p.datacenters);
-    this.tags = List.copyOf(p.tags);
-    this.health = p.health;
-    this.near = p.near;
-    this.nodeMeta = List.copyOf(p.nodeMeta);
-    this.filter = p.filter;
+    this.healthFilter = p.healthFilter;
     this.wait = p.wait;
-    this.consistency = p.consistency;
     this.emptyPolicy = p.emptyPolicy;
     this.configKey = p.configKey != null ? p.configKey
         : p.configFromKv ? SERVICE_CONFIG_PREFIX + p.service : null;
+    // Consul may drop non-passing instances itself unless the filter or the fallback to unhealthy ones needs them.
+    p.query.passingOnly(healthFilter == HealthFilter.PASSING && emptyPolicy == EmptyPolicy.FAIL);
+    if (!datacenters.isEmpty()) {
+      p.query.datacenter(datacenters.get(0));
+    }
+    try {
+      this.query = p.query.build();
+    } catch (IllegalArgumentException e) {
+      throw p.fail(e.getMessage());
+    }
   }
 
   /** Parses a target string, as given to {@code Grpc.newChannelBuilder}. */
@@ -107,7 +109,7 @@ public final class ConsulTarget {
 
   /** Parses a target URI, as grpc hands it to the provider. */
   public static ConsulTarget parse(URI uri) {
-    return new ConsulTarget(new Parser(uri).parse());
+    return new ConsulTarget(new TargetParser(uri).parse());
   }
 
   /** The target as written, for messages. */
@@ -120,8 +122,16 @@ public final class ConsulTarget {
     return agentAddress;
   }
 
+  /**
+   * The Consul health query this target asks for; with a failover list its datacenter is the first one, and the
+   * watch of each further datacenter uses {@code query().toBuilder().datacenter(dc)}.
+   */
+  public HealthQuery query() {
+    return query;
+  }
+
   public String service() {
-    return service;
+    return query.service();
   }
 
   /** The datacenter asked for (the first of a failover list), or null for the agent's own. */
@@ -137,32 +147,13 @@ public final class ConsulTarget {
     return datacenters;
   }
 
-  public List<String> tags() {
-    return tags;
-  }
-
-  public Health health() {
-    return health;
-  }
-
-  public String near() {
-    return near;
-  }
-
-  public List<String> nodeMeta() {
-    return nodeMeta;
-  }
-
-  public String filter() {
-    return filter;
+  /** The {@code health} parameter, applied to Consul's answer. */
+  public HealthFilter healthFilter() {
+    return healthFilter;
   }
 
   public Duration waitTime() {
     return wait;
-  }
-
-  public Consistency consistency() {
-    return consistency;
   }
 
   public EmptyPolicy emptyPolicy() {
@@ -177,42 +168,30 @@ public final class ConsulTarget {
     return configKey;
   }
 
-  /**
-   * Whether the Consul query itself may drop non-passing instances. Not when the fallback to unhealthy instances
-   * needs to see them.
-   */
-  public boolean queryPassingOnly() {
-    return health == Health.PASSING && emptyPolicy == EmptyPolicy.FAIL;
-  }
-
   @Override
   public String toString() {
     return text;
   }
 
-  private static final class Parser {
+  private static final class TargetParser {
     final URI uri;
     final String text;
     String agentAddress;
     String service;
+    HealthQuery.Builder query;
     final List<String> datacenters = new ArrayList<>();
-    final List<String> tags = new ArrayList<>();
-    Health health = Health.PASSING;
-    String near;
-    final List<String> nodeMeta = new ArrayList<>();
-    String filter;
+    HealthFilter healthFilter = HealthFilter.PASSING;
     Duration wait = DEFAULT_WAIT;
-    Consistency consistency = Consistency.DEFAULT;
     EmptyPolicy emptyPolicy = EmptyPolicy.FAIL;
     boolean configFromKv;
     String configKey;
 
-    Parser(URI uri) {
+    TargetParser(URI uri) {
       this.uri = Objects.requireNonNull(uri, "uri");
       this.text = uri.toString();
     }
 
-    Parser parse() {
+    TargetParser parse() {
       if (!SCHEME.equalsIgnoreCase(uri.getScheme())) {
         throw fail("the scheme must be \"consul\"");
       }
@@ -288,6 +267,7 @@ public final class ConsulTarget {
         throw fail("the service name is missing, e.g. consul:///helloserver");
       }
       service = name;
+      query = HealthQuery.newBuilder(name);
     }
 
     private void parseQuery(String rawQuery) {
@@ -336,26 +316,27 @@ public final class ConsulTarget {
           }
           break;
         case "tag":
-          tags.add(value);
+          query.tag(value);
           break;
         case "near":
-          near = value;
+          query.near(value);
           break;
         case "filter":
-          filter = value;
+          query.filter(value);
           break;
         case "node-meta":
           int colon = value.indexOf(':');
           if (colon <= 0) {
             throw fail("node-meta \"" + value + "\" must be key:value, e.g. node-meta=rack:r1");
           }
-          nodeMeta.add(value);
+          query.nodeMeta(value);
           break;
         case "health":
-          health = oneOf(name, value, Health.class, "passing (default), warning, any");
+          healthFilter = oneOf(name, value, HealthFilter.class, "passing (default), warning, any");
           break;
         case "consistency":
-          consistency = oneOf(name, value, Consistency.class, "default, stale, consistent, cached");
+          query.consistency(
+              oneOf(name, value, HealthQuery.Consistency.class, "default, stale, consistent, cached"));
           break;
         case "empty":
           emptyPolicy = oneOf(name, value, EmptyPolicy.class, "fail (default), unhealthy");
@@ -412,7 +393,7 @@ public final class ConsulTarget {
       }
     }
 
-    private IllegalArgumentException fail(String problem) {
+    IllegalArgumentException fail(String problem) {
       return new IllegalArgumentException("consul target \"" + text + "\": " + problem);
     }
   }

@@ -19,6 +19,10 @@ import java.util.logging.Logger;
  *
  * <p>Combining runs on the watches' threads under this object's lock; the combined state is passed on outside it,
  * and its growing version lets the resolver drop a state overtaken by a newer one.
+ *
+ * <p>Threading: {@code subscribe} and {@code close} are called by {@link ConsulNameResolver} on its offload executor
+ * (they may block, as {@link WatchRegistry#subscribe} does); each datacenter's state arrives on that watch's lane
+ * (the shared {@link BlockingExecutor}), is combined under this object's lock and passed on after it is released.
  */
 final class FailoverSubscriber implements ConsulNameResolver.Subscriber {
 

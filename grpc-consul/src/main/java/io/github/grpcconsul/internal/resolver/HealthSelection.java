@@ -1,13 +1,18 @@
 package io.github.grpcconsul.internal.resolver;
 
-import io.github.grpcconsul.internal.consul.CheckStatus;
+import io.github.grpcconsul.registration.CheckStatus;
 import io.grpc.EquivalentAddressGroup;
 import io.grpc.Status;
 import io.grpc.StatusOr;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Applies a target's {@code health} and {@code empty} parameters to a watch's instance list. */
+/**
+ * Applies a target's {@code health} filter and {@code empty} policy to a watch's instance list.
+ *
+ * <p>Threading: stateless static functions, called on the mapping thread of a watch (the blocking executor) or in the
+ * resolver's SynchronizationContext; they never block.
+ */
 final class HealthSelection {
 
   private HealthSelection() {}
@@ -19,7 +24,7 @@ final class HealthSelection {
   static StatusOr<List<EquivalentAddressGroup>> select(ConsulTarget target, List<Instance> instances) {
     List<EquivalentAddressGroup> selected = new ArrayList<>(instances.size());
     for (Instance instance : instances) {
-      if (accepts(target.health(), instance.health())) {
+      if (accepts(target.healthFilter(), instance.health())) {
         selected.add(instance.addressGroup());
       }
     }
@@ -37,14 +42,14 @@ final class HealthSelection {
   /** Whether some instance passes the target's {@code health} selection (its {@code empty} fallback aside). */
   static boolean hasSelected(ConsulTarget target, List<Instance> instances) {
     for (Instance instance : instances) {
-      if (accepts(target.health(), instance.health())) {
+      if (accepts(target.healthFilter(), instance.health())) {
         return true;
       }
     }
     return false;
   }
 
-  private static boolean accepts(ConsulTarget.Health wanted, CheckStatus status) {
+  private static boolean accepts(ConsulTarget.HealthFilter wanted, CheckStatus status) {
     switch (wanted) {
       case PASSING:
         return status == CheckStatus.PASSING;
@@ -72,7 +77,7 @@ final class HealthSelection {
   }
 
   private static String describeSelection(ConsulTarget target) {
-    switch (target.health()) {
+    switch (target.healthFilter()) {
       case PASSING:
         return "healthy ";
       case WARNING:

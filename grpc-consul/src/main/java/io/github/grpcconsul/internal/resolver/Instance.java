@@ -1,9 +1,13 @@
 package io.github.grpcconsul.internal.resolver;
 
-import io.github.grpcconsul.internal.consul.CheckStatus;
+import io.github.grpcconsul.registration.CheckStatus;
 import io.grpc.EquivalentAddressGroup;
 
-/** One service instance as the resolver hands it on: its address group (with Consul attributes) and health. */
+/**
+ * One service instance as the resolver hands it on: its address group (with Consul attributes) and health.
+ *
+ * <p>Threading: immutable; made on a watch's lane, read in the resolver's SynchronizationContext.
+ */
 final class Instance {
 
   private final EquivalentAddressGroup addressGroup;

@@ -1,6 +1,6 @@
 package io.github.grpcconsul.internal.resolver;
 
-import io.github.grpcconsul.internal.consul.CheckStatus;
+import io.github.grpcconsul.registration.CheckStatus;
 import io.github.grpcconsul.internal.consul.HealthEntry;
 import io.github.grpcconsul.resolver.ConsulAttributes;
 import io.grpc.Attributes;

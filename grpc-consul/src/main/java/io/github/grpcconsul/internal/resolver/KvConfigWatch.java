@@ -16,6 +16,10 @@ import java.util.logging.Logger;
  * no thread: requests run on the client's scheduler and its HTTP client. Reports each new value (empty when the key
  * does not exist) to {@code onValue}, on the client's threads; a Consul failure reports nothing, so the last value
  * stays in force, and is logged once per outage.
+ *
+ * <p>Threading: created and closed on the resolver's offload executor (through {@link WatchRegistry#watchKey});
+ * answers arrive on the client's {@code grpc-consul-http-N} threads, where the change check runs under a private
+ * lock and {@code onValue} is called after it is released (so it must not block). {@link #close()} never blocks.
  */
 final class KvConfigWatch implements AutoCloseable {
 

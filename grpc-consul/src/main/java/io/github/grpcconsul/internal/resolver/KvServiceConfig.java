@@ -17,7 +17,7 @@ import java.util.logging.Logger;
  * was one) and is logged once, with grpc's parse error, as grpc's DNS resolver does with a bad TXT record. A deleted
  * or empty key means no service config, so the channel's {@code defaultServiceConfig} applies.
  *
- * <p>Not thread-safe: used in the channel's SynchronizationContext.
+ * <p>Threading: not thread-safe; used only in the channel's SynchronizationContext; never blocks.
  */
 final class KvServiceConfig {
 

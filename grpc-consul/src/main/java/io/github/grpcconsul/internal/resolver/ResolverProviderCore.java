@@ -15,7 +15,11 @@ import java.util.function.Supplier;
 /**
  * The implementation behind {@link io.github.grpcconsul.resolver.ConsulNameResolverProvider}: parses the target,
  * builds the {@link HealthQuery} and subscribes the new resolver to a shared watch of a {@link WatchRegistry}.
- * Tests construct it with their own registry. Thread-safe; {@code newNameResolver} does no I/O.
+ * Tests construct it with their own registry.
+ *
+ * <p>Threading: thread-safe; grpc calls {@code newNameResolver} on the thread building (or exiting idle on) a
+ * channel, and it does no I/O: the environment is read, and clients are created, later on the resolver's offload
+ * executor.
  */
 public final class ResolverProviderCore extends NameResolverProvider {
 
@@ -50,7 +54,7 @@ public final class ResolverProviderCore extends NameResolverProvider {
       return null;
     }
     ConsulTarget target = ConsulTarget.parse(targetUri);
-    HealthQuery query = toHealthQuery(target);
+    HealthQuery query = target.query();
     WatchRegistry.ClientKey clientKey = new WatchRegistry.ClientKey(baseConfig, target.agentAddress());
     Supplier<ConsulConfig> config = () -> configFor(target);
     String description = "service \"" + target.service() + "\""
@@ -97,26 +101,6 @@ public final class ResolverProviderCore extends NameResolverProvider {
     // CONSUL_HTTP_ADDR=https://... asks for TLS through its scheme: the replacing address keeps it.
     boolean https = !base.tls() && base.addresses().stream().anyMatch(a -> a.startsWith("https://"));
     return base.toBuilder().address((https ? "https://" : "") + target.agentAddress()).build();
-  }
-
-  public static HealthQuery toHealthQuery(ConsulTarget target) {
-    HealthQuery.Builder b = HealthQuery.newBuilder(target.service())
-        .passingOnly(target.queryPassingOnly())
-        .tags(target.tags())
-        .consistency(HealthQuery.Consistency.valueOf(target.consistency().name()));
-    for (String keyColonValue : target.nodeMeta()) {
-      b.nodeMeta(keyColonValue);
-    }
-    if (target.datacenter() != null) {
-      b.datacenter(target.datacenter());
-    }
-    if (target.near() != null) {
-      b.near(target.near());
-    }
-    if (target.filter() != null) {
-      b.filter(target.filter());
-    }
-    return b.build();
   }
 
   /** Reads the environment once, on first use, off the channel's thread (token files are read then). */

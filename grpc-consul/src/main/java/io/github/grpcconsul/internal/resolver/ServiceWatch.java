@@ -1,5 +1,6 @@
 package io.github.grpcconsul.internal.resolver;
 
+import io.github.grpcconsul.internal.consul.ConsulFailures;
 import io.github.grpcconsul.internal.consul.HealthEntry;
 import io.grpc.Status;
 import java.util.List;
@@ -107,7 +108,7 @@ final class ServiceWatch {
 
   /** Consul failed; the blocking query retries with backoff. Logs once per streak, not per retry. */
   void onError(Throwable error) {
-    String reason = ConsulErrors.describe(error);
+    String reason = ConsulFailures.describe(error);
     Status status = Status.UNAVAILABLE.withDescription("consul: " + description + ": " + reason).withCause(error);
     synchronized (this) {
       if (!failing) {

@@ -229,7 +229,7 @@ public final class WatchRegistry {
     synchronized (this) {
       if (--client.watches == 0) {
         clients.values().remove(client);
-        closeClient = client.created.getNow(null);
+        closeClient = createdClient(client);
       }
     }
     if (closeClient != null) {
@@ -285,7 +285,7 @@ public final class WatchRegistry {
       if (--ref.subscribers > 0 || ref.closed) {
         return;
       }
-      ConsulClient consul = ref.client.created.getNow(null);
+      ConsulClient consul = createdClient(ref.client);
       if (consul != null && ref.query != null) {
         // Even with no linger the watch is closed on the client's scheduler, not in the caller's thread (a
         // channel's SynchronizationContext or offload executor).
@@ -298,6 +298,14 @@ public final class WatchRegistry {
       }
     }
     expire(ref);
+  }
+
+  /**
+   * The client, or null while it is being created or when its creation failed. ({@code getNow} would throw for a
+   * failed one, inside the monitor's callers, leaving the watch and the failed client in the tables for good.)
+   */
+  private static ConsulClient createdClient(ClientRef client) {
+    return client.created.isCompletedExceptionally() ? null : client.created.getNow(null);
   }
 
   /** Number of live watches (lingering ones included); for tests. */
@@ -337,7 +345,7 @@ public final class WatchRegistry {
       watches.values().remove(ref);
       if (--ref.client.watches == 0) {
         clients.values().remove(ref.client);
-        closeClient = ref.client.created.getNow(null);
+        closeClient = createdClient(ref.client);
       }
     }
     if (query != null) {
@@ -361,7 +369,11 @@ public final class WatchRegistry {
       return DEFAULT_LINGER;
     }
     try {
-      return GoDuration.parse(value.trim());
+      Duration linger = GoDuration.parse(value.trim());
+      if (linger.isNegative()) {
+        throw new IllegalArgumentException("a linger cannot be negative; use 0s for none");
+      }
+      return linger;
     } catch (RuntimeException e) {
       logger.log(Level.WARNING, "consul: ignoring -D{0}={1} ({2}); using {3}",
           new Object[] {LINGER_PROPERTY, value, e.getMessage(), DEFAULT_LINGER});

@@ -7,6 +7,9 @@ import java.util.List;
  * What a {@link ServiceWatch} knows at one moment: the last good instance list (null until the first answer) and,
  * while Consul is failing, the error. The version grows with every change, so a subscriber can drop a state that a
  * newer one overtook on its way through the channel's executor.
+ *
+ * <p>Threading: immutable; made by a {@link ServiceWatch} on its lane (under the watch's lock) and read by
+ * subscribers on any thread, finally in a resolver's SynchronizationContext.
  */
 public final class WatchState {
 

@@ -127,7 +127,7 @@ class AgentOutageTest {
 
           @Override
           public void onError(Throwable error, int consecutiveFailures) {
-            assertThat(AsyncFailures.unwrap(error)).isInstanceOf(ConsulException.class);
+            assertThat(ConsulFailures.unwrap(error)).isInstanceOf(ConsulException.class);
             errorTimes.add(System.nanoTime());
           }
         }, client.scheduler())

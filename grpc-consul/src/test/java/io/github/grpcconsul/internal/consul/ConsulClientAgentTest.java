@@ -1,5 +1,6 @@
 package io.github.grpcconsul.internal.consul;
 
+import io.github.grpcconsul.registration.CheckStatus;
 import io.github.grpcconsul.consul.ConsulConfig;
 import static io.github.grpcconsul.internal.consul.ConsulClientProtocolTest.failure;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.github.grpcconsul.internal.consul.BlockingQuery;
-import io.github.grpcconsul.internal.consul.CheckStatus;
+import io.github.grpcconsul.registration.CheckStatus;
 import io.github.grpcconsul.internal.consul.HealthEntry;
 import io.github.grpcconsul.internal.consul.QueryResult;
 import io.grpc.SynchronizationContext;

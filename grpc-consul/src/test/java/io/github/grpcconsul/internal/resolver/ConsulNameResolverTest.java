@@ -5,7 +5,7 @@ import io.github.grpcconsul.resolver.ConsulNameResolverProvider;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.github.grpcconsul.internal.consul.CheckStatus;
+import io.github.grpcconsul.registration.CheckStatus;
 import io.github.grpcconsul.consul.ConsulConfig;
 import io.github.grpcconsul.internal.consul.ServiceDefinition;
 import io.github.grpcconsul.devagent.DevAgent;

@@ -3,9 +3,9 @@ package io.github.grpcconsul.internal.resolver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.grpcconsul.internal.resolver.ConsulTarget.Consistency;
+import io.github.grpcconsul.internal.consul.HealthQuery.Consistency;
 import io.github.grpcconsul.internal.resolver.ConsulTarget.EmptyPolicy;
-import io.github.grpcconsul.internal.resolver.ConsulTarget.Health;
+import io.github.grpcconsul.internal.resolver.ConsulTarget.HealthFilter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,15 +21,15 @@ class ConsulTargetTest {
     assertThat(t.agentAddress()).isNull();
     assertThat(t.service()).isEqualTo("helloserver");
     assertThat(t.datacenter()).isNull();
-    assertThat(t.tags()).isEmpty();
-    assertThat(t.health()).isEqualTo(Health.PASSING);
-    assertThat(t.near()).isNull();
-    assertThat(t.nodeMeta()).isEmpty();
-    assertThat(t.filter()).isNull();
+    assertThat(t.query().tags()).isEmpty();
+    assertThat(t.healthFilter()).isEqualTo(HealthFilter.PASSING);
+    assertThat(t.query().near()).isEmpty();
+    assertThat(t.query().nodeMeta()).isEmpty();
+    assertThat(t.query().filter()).isEmpty();
     assertThat(t.waitTime()).isEqualTo(Duration.ofMinutes(5));
-    assertThat(t.consistency()).isEqualTo(Consistency.DEFAULT);
+    assertThat(t.query().consistency()).isEqualTo(Consistency.DEFAULT);
     assertThat(t.emptyPolicy()).isEqualTo(EmptyPolicy.FAIL);
-    assertThat(t.queryPassingOnly()).isTrue();
+    assertThat(t.query().passingOnly()).isTrue();
   }
 
   @ParameterizedTest
@@ -52,15 +52,16 @@ class ConsulTargetTest {
         + "&node-meta=rack:r1&node-meta=zone:a:b&filter=" + URLEncoder.encode(filter, StandardCharsets.UTF_8)
         + "&wait=1m30s&consistency=stale&empty=unhealthy");
     assertThat(t.datacenter()).isEqualTo("dc2");
-    assertThat(t.tags()).containsExactly("v1", "blue");
-    assertThat(t.health()).isEqualTo(Health.WARNING);
-    assertThat(t.near()).isEqualTo("_agent");
-    assertThat(t.nodeMeta()).containsExactly("rack:r1", "zone:a:b");
-    assertThat(t.filter()).isEqualTo(filter);
+    assertThat(t.query().datacenter()).contains("dc2");
+    assertThat(t.query().tags()).containsExactlyInAnyOrder("v1", "blue");
+    assertThat(t.healthFilter()).isEqualTo(HealthFilter.WARNING);
+    assertThat(t.query().near()).contains("_agent");
+    assertThat(t.query().nodeMeta()).containsExactly("rack:r1", "zone:a:b");
+    assertThat(t.query().filter()).contains(filter);
     assertThat(t.waitTime()).isEqualTo(Duration.ofSeconds(90));
-    assertThat(t.consistency()).isEqualTo(Consistency.STALE);
+    assertThat(t.query().consistency()).isEqualTo(Consistency.STALE);
     assertThat(t.emptyPolicy()).isEqualTo(EmptyPolicy.UNHEALTHY);
-    assertThat(t.queryPassingOnly()).isFalse();
+    assertThat(t.query().passingOnly()).isFalse();
   }
 
   @ParameterizedTest
@@ -72,7 +73,7 @@ class ConsulTargetTest {
   })
   void queryPassingOnly_onlyWhenNothingElseIsNeeded(String health, String empty, boolean expected) {
     ConsulTarget t = ConsulTarget.parse("consul:///s?health=" + health + "&empty=" + empty);
-    assertThat(t.queryPassingOnly()).isEqualTo(expected);
+    assertThat(t.query().passingOnly()).isEqualTo(expected);
   }
 
   @ParameterizedTest
@@ -80,7 +81,7 @@ class ConsulTargetTest {
     "default, DEFAULT", "stale, STALE", "consistent, CONSISTENT", "cached, CACHED",
   })
   void consistencyValues(String value, Consistency expected) {
-    assertThat(ConsulTarget.parse("consul:///s?consistency=" + value).consistency()).isEqualTo(expected);
+    assertThat(ConsulTarget.parse("consul:///s?consistency=" + value).query().consistency()).isEqualTo(expected);
   }
 
   @ParameterizedTest
@@ -101,7 +102,7 @@ class ConsulTargetTest {
   void percentEncodedServiceAndPlusAsSpace() {
     ConsulTarget t = ConsulTarget.parse("consul:///my%2Dsvc?tag=a+b&tag=c%2Bd");
     assertThat(t.service()).isEqualTo("my-svc");
-    assertThat(t.tags()).containsExactly("a b", "c+d");
+    assertThat(t.query().tags()).containsExactly("a b", "c+d");
   }
 
   @ParameterizedTest
@@ -132,11 +133,13 @@ class ConsulTargetTest {
     "consul:///s?consistency=leader | consistency \"leader\" is not accepted; use one of: default, stale,"
         + " consistent, cached",
     "consul:///s?empty=all | empty \"all\" is not accepted; use one of: fail (default), unhealthy",
-    "consul:///s?wait=10 | wait \"10\" is not a duration (missing unit",
+    "consul:///s?wait=10 | wait \"10\" is not a duration (time: missing unit in duration \"10\")",
     "consul:///s?wait=10x | unknown unit \"x\"",
-    "consul:///s?wait=s | expected a number",
+    "consul:///s?wait=s | wait \"s\" is not a duration (time: invalid duration \"s\")",
+    "consul:///s?wait=0 | wait \"0\" is out of range; accepted: 1s to 10m",
+    "consul:///s?wait=-1s | wait \"-1s\" is out of range; accepted: 1s to 10m",
     "consul:///s?wait=11m | wait \"11m\" is out of range; accepted: 1s to 10m",
-    "consul:///s?wait=1.2.3s | bad number",
+    "consul:///s?wait=1.2.3s | time: missing unit in duration \"1.2.3s\"",
     "consul:///s?node-meta=rack | node-meta \"rack\" must be key:value",
     "consul:///s?node-meta=:r1 | node-meta \":r1\" must be key:value",
     "consul:///s?filter=%zz | not a valid URI (Malformed escape pair)",

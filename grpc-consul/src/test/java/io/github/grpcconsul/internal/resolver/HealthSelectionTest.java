@@ -3,7 +3,7 @@ package io.github.grpcconsul.internal.resolver;
 import static io.github.grpcconsul.internal.resolver.ResolverLogicTest.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.grpcconsul.internal.consul.CheckStatus;
+import io.github.grpcconsul.registration.CheckStatus;
 import io.github.grpcconsul.internal.consul.HealthEntry;
 import io.grpc.EquivalentAddressGroup;
 import io.grpc.StatusOr;

@@ -2,7 +2,7 @@ package io.github.grpcconsul.internal.resolver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.grpcconsul.internal.consul.CheckStatus;
+import io.github.grpcconsul.registration.CheckStatus;
 import io.github.grpcconsul.internal.consul.ConsulException;
 import io.github.grpcconsul.internal.consul.HealthEntry;
 import io.grpc.NameResolver;

@@ -1,5 +1,6 @@
 package io.github.grpcconsul.spring.boot.autoconfigure;
 
+import io.github.grpcconsul.registration.CheckStatus;
 import io.github.grpcconsul.registration.ConsulRegistration;
 import io.github.grpcconsul.registration.RegistrationStatus;
 import io.grpc.Server;
@@ -118,11 +119,10 @@ public final class ConsulServerRegistrations implements SmartLifecycle, Applicat
       if (status == null) {
         return;
       }
-      ConsulRegistration.Health health = status == ServingStatus.SERVING ? ConsulRegistration.Health.PASSING
-          : ConsulRegistration.Health.CRITICAL;
+      CheckStatus health = status == ServingStatus.SERVING ? CheckStatus.PASSING : CheckStatus.CRITICAL;
       String note = "application health (Spring Boot actuator, via grpc.health.v1): " + status;
       for (Entry entry : entriesSnapshot()) {
-        entry.setHealth(health, note);
+        entry.setCheckStatus(health, note);
       }
       healthReadFailing = false;
     } catch (RuntimeException e) {
@@ -208,7 +208,7 @@ public final class ConsulServerRegistrations implements SmartLifecycle, Applicat
     return out;
   }
 
-  /** The registrations, e.g. to call {@link ConsulRegistration#setHealth} (empty before the gRPC server started). */
+  /** The registrations, e.g. to call {@link ConsulRegistration#setCheckStatus} (empty before the gRPC server started). */
   public List<ConsulRegistration> registrations() {
     List<ConsulRegistration> out = new ArrayList<>();
     for (Entry e : entriesSnapshot()) {
@@ -247,14 +247,14 @@ public final class ConsulServerRegistrations implements SmartLifecycle, Applicat
       leaving = true;
     }
 
-    void setHealth(ConsulRegistration.Health h, String note) {
+    void setCheckStatus(CheckStatus h, String note) {
       synchronized (this) {
         if (leaving) {
           return;
         }
         health = h.name();
       }
-      registration.setHealth(h, note);
+      registration.setCheckStatus(h, note);
     }
 
     Snapshot snapshot() {

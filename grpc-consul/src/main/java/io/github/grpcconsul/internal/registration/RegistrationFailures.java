@@ -1,14 +1,19 @@
 package io.github.grpcconsul.internal.registration;
 
-import io.github.grpcconsul.internal.consul.AsyncFailures;
+import io.github.grpcconsul.internal.consul.ConsulFailures;
 import io.github.grpcconsul.internal.consul.ConsulException;
 import io.github.grpcconsul.internal.consul.ConsulTlsException;
 
 /**
- * Sorts the agent's answers to our calls into what registration does next. Consul's error texts are matched by
- * {@link ConsulException}'s predicates.
+ * Registration's reading of a failed agent call: what to do next ({@link #classify}: register again, report the ACL
+ * problem, or back off), the few words its {@code RegistrationStatus} shows ({@link #describe}), and the log message
+ * for a denied write naming the missing permission ({@link #aclDeniedMessage}). Consul's error texts are matched by
+ * {@link ConsulException}'s predicates; unwrapping the future's wrappers is {@link ConsulFailures#unwrap}.
+ *
+ * <p>Threading: stateless static functions, called on the registration's executor thread or the shutdown caller's;
+ * they never block.
  */
-public final class ConsulFailures {
+public final class RegistrationFailures {
 
   enum Kind {
     /** The agent does not know our service or check any more: register again. */
@@ -19,10 +24,10 @@ public final class ConsulFailures {
     OTHER
   }
 
-  private ConsulFailures() {}
+  private RegistrationFailures() {}
 
   public static Kind classify(Throwable failure) {
-    Throwable t = AsyncFailures.unwrap(failure);
+    Throwable t = ConsulFailures.unwrap(failure);
     if (t instanceof ConsulException ce) {
       if (ce.isAclDenied()) {
         return Kind.ACL_DENIED;
@@ -40,7 +45,7 @@ public final class ConsulFailures {
    * Consul's answers nor our transport errors carry it).
    */
   public static String describe(Throwable failure) {
-    Throwable t = AsyncFailures.unwrap(failure);
+    Throwable t = ConsulFailures.unwrap(failure);
     if (t instanceof ConsulException ce) {
       String body = ce.body().strip();
       if (body.length() > 200) {
@@ -60,7 +65,7 @@ public final class ConsulFailures {
 
   /** The message for a denied write, naming the permission the token lacks and how to grant it. */
   public static String aclDeniedMessage(String action, String serviceName, Throwable failure, boolean retrying) {
-    Throwable t = AsyncFailures.unwrap(failure);
+    Throwable t = ConsulFailures.unwrap(failure);
     String body = t instanceof ConsulException ce ? ce.body() : String.valueOf(t.getMessage());
     String rule = "service \"" + serviceName + "\" { policy = \"write\" }";
     boolean unknownToken = t instanceof ConsulException ce && ce.isAclNotFound();
