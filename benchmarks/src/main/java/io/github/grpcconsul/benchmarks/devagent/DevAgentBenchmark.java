@@ -1,7 +1,9 @@
 package io.github.grpcconsul.benchmarks.devagent;
 
 import io.github.grpcconsul.devagent.DevAgent;
+import java.net.InetSocketAddress;
 import java.util.Arrays;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.List;
 
 /**
@@ -15,7 +17,7 @@ import java.util.List;
  *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar
  * io.github.grpcconsul.benchmarks.devagent.DevAgentBenchmark [fanout] [writes] [heap] [--waiters N] [--client raw|jdk|both]} (all three
- * scenarios when none is named). Each scenario gets a fresh agent.
+ * scenarios when none is named; {@code --client} picks the fan-out's and the writes' client, both by default). Each scenario gets a fresh agent.
  */
 public final class DevAgentBenchmark {
   private DevAgentBenchmark() {}
@@ -42,7 +44,12 @@ public final class DevAgentBenchmark {
       fanOut(waiters, client);
     }
     if (all || argList.contains("writes")) {
-      writes();
+      if (!client.equals("raw")) {
+        writes(false);
+      }
+      if (!client.equals("jdk")) {
+        writes(true);
+      }
     }
     if (all || argList.contains("heap")) {
       heap();
@@ -63,7 +70,9 @@ public final class DevAgentBenchmark {
         FanOutScenario rawScenario = new FanOutScenario(agent, http, waiters, true);
         Percentiles raw = rawScenario.run(3, 5);
         System.out.printf("[fanout] raw sockets, one selector: change -> each waiter's full response, "
-            + "5 measured rounds: %s; CPU per wake-up %.0f ms%n", raw, rawScenario.cpuMeasured / 5e6);
+            + "5 measured rounds: %s; CPU per wake-up %.0f ms (agent %.0f, client %.0f, JVM %.0f), agent allocates "
+            + "%.0f KiB per wake-up%n", raw, rawScenario.cpuMeasured / 5e6, rawScenario.agentCpu / 5e6,
+            rawScenario.clientCpu / 5e6, rawScenario.jvmCpu / 5e6, rawScenario.agentAllocated / 5.0 / 1024);
       }
       if (!client.equals("raw")) {
         FanOutScenario jdkScenario = new FanOutScenario(agent, http, waiters, false);
@@ -74,23 +83,42 @@ public final class DevAgentBenchmark {
     }
   }
 
-  private static void writes() throws Exception {
-    System.out.printf("%n[writes] PUT /v1/agent/service/register (one TTL check) and PUT /v1/agent/check/pass%n");
+  private static void writes(boolean raw) throws Exception {
+    String clientName = raw ? "raw keep-alive socket per client" : "java.net.http.HttpClient";
+    System.out.printf("%n[writes] PUT /v1/agent/service/register (one TTL check) and PUT /v1/agent/check/pass, "
+        + "client: %s%n", clientName);
     try (DevAgent agent = DevAgent.builder().build()) {
-      agent.start();
+      InetSocketAddress address = agent.start();
       AgentHttp http = new AgentHttp(AgentHttp.newClient(), agent.baseUri());
-      WriteScenario writes = new WriteScenario(http);
-      writes.registrations("warm", 2000, 4);
-      writes.ttlUpdates("warm", 2000, 5000, 4);
-      for (int clients : new int[] {1, 4}) {
-        double registrations = writes.registrations("reg" + clients, 3000, clients);
-        double registrationCpu = writes.lastCpuMicrosPerOp;
-        Percentiles registrationLatency = writes.lastLatency;
-        double updates = writes.ttlUpdates("reg" + clients, 3000, 6000, clients);
-        System.out.printf("[writes] %d client(s): %.0f registrations/s (%.0f us CPU each; latency p50 %.2f ms, "
-                + "p99 %.2f ms), %.0f TTL updates/s (%.0f us CPU each)%n",
-            clients, registrations, registrationCpu, registrationLatency.p(50), registrationLatency.p(99), updates,
-            writes.lastCpuMicrosPerOp);
+      List<RawHttp> opened = new CopyOnWriteArrayList<>();
+      ThreadLocal<RawHttp> connection = ThreadLocal.withInitial(() -> {
+        RawHttp c = new RawHttp(address);
+        opened.add(c);
+        return c;
+      });
+      WriteScenario writes = raw ? new WriteScenario((path, body) -> connection.get().put(path, body))
+          : new WriteScenario(http);
+      try {
+        writes.registrations("warm", 2000, 4);
+        writes.ttlUpdates("warm", 2000, 5000, 4);
+        // one sequential client long enough for the JIT to finish with the path before the measured rows
+        writes.registrations("warm1", 10000, 1);
+        writes.ttlUpdates("warm1", 10000, 10000, 1);
+        for (int clients : new int[] {1, 4}) {
+          double registrations = writes.registrations("reg" + clients, 3000, clients);
+          double registrationCpu = writes.lastCpuMicrosPerOp;
+          String split = writes.lastCpu.perOp(3000);
+          Percentiles registrationLatency = writes.lastLatency;
+          double updates = writes.ttlUpdates("reg" + clients, 3000, 6000, clients);
+          System.out.printf("[writes] %d client(s): %.0f registrations/s (%.0f us CPU each: %s; latency p50 %.2f ms, "
+                  + "p99 %.2f ms), %.0f TTL updates/s (%.0f us CPU each: %s)%n",
+              clients, registrations, registrationCpu, split, registrationLatency.p(50), registrationLatency.p(99),
+              updates, writes.lastCpuMicrosPerOp, writes.lastCpu.perOp(6000));
+        }
+      } finally {
+        for (RawHttp c : opened) {
+          c.close();
+        }
       }
     }
   }

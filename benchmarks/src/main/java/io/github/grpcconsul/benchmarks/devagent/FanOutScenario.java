@@ -29,6 +29,12 @@ final class FanOutScenario {
   /** Process CPU time (agent and client threads) from the change to the last response, summed over measured rounds. */
   long cpuMeasured;
   private long wakeCpu;
+  private CpuSplit lastSplit;
+  /** Measured rounds' CPU split: agent threads, client threads, the JVM's own (JIT, GC), summed. */
+  long agentCpu;
+  long clientCpu;
+  long jvmCpu;
+  long agentAllocated;
 
   static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
@@ -44,10 +50,15 @@ final class FanOutScenario {
       long[] latencies = rawClient ? rawRound(nextStatus) : round(nextStatus);
       long cpu = wakeCpu;
       String label = round < warmupRounds ? "warm-up" : "measured";
-      System.out.printf("  fan-out round %d (%s): %s; process CPU from the change to the last response %.0f ms%n", round + 1, label,
-          new Percentiles(latencies), cpu / 1e6);
+      System.out.printf("  fan-out round %d (%s): %s; process CPU from the change to the last response %.0f ms"
+              + " (agent %.0f, client %.0f, JVM %.0f)%n", round + 1, label, new Percentiles(latencies), cpu / 1e6,
+          lastSplit.agent / 1e6, lastSplit.client / 1e6, lastSplit.jvm / 1e6);
       if (round >= warmupRounds) {
         cpuMeasured += cpu;
+        agentCpu += lastSplit.agent;
+        clientCpu += lastSplit.client;
+        jvmCpu += lastSplit.jvm;
+        agentAllocated += lastSplit.agentAllocated;
       }
       if (round >= warmupRounds) {
         for (long l : latencies) {
@@ -67,11 +78,12 @@ final class FanOutScenario {
     try (RawLongPolls raw = new RawLongPolls(agent.start(), waiters)) {
       raw.send("/v1/health/service/fan?index=" + index + "&wait=120s");
       awaitParked();
-      long cpuAtChange = processCpuNanos();
+      CpuSplit cpu = new CpuSplit();
       changed = System.nanoTime();
       http.put("/v1/agent/check/" + nextStatus + "/fan-1-ttl", null);
       done = raw.awaitResponses(60, TimeUnit.SECONDS, index);
-      wakeCpu = processCpuNanos() - cpuAtChange;
+      lastSplit = cpu.stop();
+      wakeCpu = lastSplit.process;
     }
     long[] latencies = new long[waiters];
     for (int i = 0; i < waiters; i++) {
@@ -103,11 +115,12 @@ final class FanOutScenario {
           }));
     }
     awaitParked();
-    long cpuAtChange = processCpuNanos();
+    CpuSplit cpu = new CpuSplit();
     long changed = System.nanoTime();
     http.put("/v1/agent/check/" + nextStatus + "/fan-1-ttl", null);
     CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-    wakeCpu = processCpuNanos() - cpuAtChange;
+    lastSplit = cpu.stop();
+    wakeCpu = lastSplit.process;
     long[] latencies = new long[waiters];
     for (int i = 0; i < waiters; i++) {
       latencies[i] = done[i] - changed;
