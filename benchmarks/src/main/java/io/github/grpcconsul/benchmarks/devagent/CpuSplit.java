@@ -75,6 +75,14 @@ final class CpuSplit {
     return this;
   }
 
+  /** Adds an agent running in a child JVM: its agent threads' CPU and allocation, and its whole process's CPU. */
+  void addChild(long agentNanos, long allocatedBytes, long processNanos) {
+    agent += agentNanos;
+    agentAllocated += allocatedBytes;
+    jvm += Math.max(0, processNanos - agentNanos);
+    process += processNanos;
+  }
+
   /** "agent A + client C + JVM J" per operation, in microseconds. */
   String perOp(long ops) {
     return String.format("agent %.0f + client %.0f + JVM (JIT, GC) %.0f us, agent allocates %.1f KiB",

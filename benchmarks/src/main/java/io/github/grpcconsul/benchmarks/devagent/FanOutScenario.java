@@ -18,12 +18,28 @@ final class FanOutScenario {
   private final int waiters;
   private final boolean rawClient;
 
+  private final ChildAgent child;
+
   /** {@code rawClient}: one-selector raw HTTP/1.1 connections instead of java.net.http.HttpClient. */
   FanOutScenario(DevAgent agent, AgentHttp http, int waiters, boolean rawClient) {
+    this(agent, null, http, waiters, rawClient);
+  }
+
+  /** With the agent in a child JVM (raw client only): its CPU comes from the child. */
+  FanOutScenario(ChildAgent child, AgentHttp http, int waiters) {
+    this(null, child, http, waiters, true);
+  }
+
+  private FanOutScenario(DevAgent agent, ChildAgent child, AgentHttp http, int waiters, boolean rawClient) {
     this.agent = agent;
+    this.child = child;
     this.http = http;
     this.waiters = waiters;
     this.rawClient = rawClient;
+  }
+
+  private int parked() {
+    return child != null ? child.parkedQueries() : agent.parkedQueries();
   }
 
   /** Process CPU time (agent and client threads) from the change to the last response, summed over measured rounds. */
@@ -75,14 +91,19 @@ final class FanOutScenario {
     long index = AgentHttp.index(http.get("/v1/health/service/fan"));
     long[] done;
     long changed;
-    try (RawLongPolls raw = new RawLongPolls(agent.start(), waiters)) {
+    try (RawLongPolls raw = new RawLongPolls(child != null ? child.address() : agent.start(), waiters)) {
       raw.send("/v1/health/service/fan?index=" + index + "&wait=120s");
       awaitParked();
+      long[] child0 = child != null ? child.cpu() : null;
       CpuSplit cpu = new CpuSplit();
       changed = System.nanoTime();
       http.put("/v1/agent/check/" + nextStatus + "/fan-1-ttl", null);
       done = raw.awaitResponses(60, TimeUnit.SECONDS, index);
       lastSplit = cpu.stop();
+      if (child != null) {
+        long[] child1 = child.cpu();
+        lastSplit.addChild(child1[0] - child0[0], child1[1] - child0[1], child1[2] - child0[2]);
+      }
       wakeCpu = lastSplit.process;
     }
     long[] latencies = new long[waiters];
@@ -94,9 +115,9 @@ final class FanOutScenario {
 
   private void awaitParked() throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (agent.parkedQueries() < waiters) {
+    while (parked() < waiters) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("only " + agent.parkedQueries() + " of " + waiters + " queries parked");
+        throw new IllegalStateException("only " + parked() + " of " + waiters + " queries parked");
       }
       Thread.sleep(5);
     }
