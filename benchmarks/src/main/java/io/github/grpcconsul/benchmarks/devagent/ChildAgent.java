@@ -49,7 +49,7 @@ final class ChildAgent implements AutoCloseable {
     return (int) ask("parked")[0];
   }
 
-  /** {agent threads' CPU ns, agent threads' allocated bytes, the child process's CPU ns}. */
+  /** {agent threads' CPU ns, their allocated bytes, the child process's CPU ns, agent threads' user-mode CPU ns}. */
   long[] cpu() {
     return ask("cpu");
   }
@@ -91,15 +91,17 @@ final class ChildAgent implements AutoCloseable {
           stdout.println(agent.parkedQueries());
         } else if (command.equals("cpu")) {
           long cpu = 0;
+          long user = 0;
           long allocated = 0;
           for (long id : threads.getAllThreadIds()) {
             ThreadInfo info = threads.getThreadInfo(id);
             if (info != null && info.getThreadName().startsWith("consul-devagent-")) {
               cpu += Math.max(0, threads.getThreadCpuTime(id));
+              user += Math.max(0, threads.getThreadUserTime(id));
               allocated += Math.max(0, threads.getThreadAllocatedBytes(id));
             }
           }
-          stdout.println(cpu + " " + allocated + " " + CpuSplit.processNanos());
+          stdout.println(cpu + " " + allocated + " " + CpuSplit.processNanos() + " " + user);
         } else {
           stdout.println("-1");
         }

@@ -51,6 +51,7 @@ final class FanOutScenario {
   long clientCpu;
   long jvmCpu;
   long agentAllocated;
+  long agentUserCpu;
 
   static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
@@ -75,6 +76,7 @@ final class FanOutScenario {
         clientCpu += lastSplit.client;
         jvmCpu += lastSplit.jvm;
         agentAllocated += lastSplit.agentAllocated;
+        agentUserCpu += lastSplit.agentUser;
       }
       if (round >= warmupRounds) {
         for (long l : latencies) {
@@ -102,7 +104,8 @@ final class FanOutScenario {
       lastSplit = cpu.stop();
       if (child != null) {
         long[] child1 = child.cpu();
-        lastSplit.addChild(child1[0] - child0[0], child1[1] - child0[1], child1[2] - child0[2]);
+        lastSplit.addChild(child1[0] - child0[0], child1[1] - child0[1], child1[2] - child0[2],
+            child1[3] - child0[3]);
       }
       wakeCpu = lastSplit.process;
     }
