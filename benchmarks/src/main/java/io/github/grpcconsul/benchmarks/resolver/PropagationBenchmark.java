@@ -27,7 +27,7 @@ import java.util.function.Predicate;
  *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar
  * io.github.grpcconsul.benchmarks.resolver.PropagationBenchmark [trials] [channels] [write-warmup]} (defaults 200,
- * 50 and 3000; a write warm-up of 0 measures with the agent's write path still cold, as before 2026-12-02).
+ * 50 and 10000; a write warm-up of 0 measures with the agent's write path still cold, as before 2026-12-02).
  */
 public final class PropagationBenchmark {
 
@@ -46,7 +46,7 @@ public final class PropagationBenchmark {
     java.util.logging.Logger.getLogger("io.grpc").setLevel(java.util.logging.Level.SEVERE);
     int trials = args.length > 0 ? Integer.parseInt(args[0]) : 200;
     int channels = args.length > 1 ? Integer.parseInt(args[1]) : 50;
-    int writeWarmup = args.length > 2 ? Integer.parseInt(args[2]) : 3000;
+    int writeWarmup = args.length > 2 ? Integer.parseInt(args[2]) : 10000;
     RecordingLoadBalancer.register();
 
     System.out.printf(Locale.ROOT, "machine: %d cpus, java %s (%s)%n", Runtime.getRuntime().availableProcessors(),
