@@ -16,11 +16,17 @@ import java.util.List;
  * </ol>
  *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar
- * io.github.grpcconsul.benchmarks.devagent.DevAgentBenchmark [fanout] [writes] [heap] [--waiters N] [--client raw|jdk|both] [--agent-process]} (all three
+ * io.github.grpcconsul.benchmarks.devagent.DevAgentBenchmark [fanout] [writes] [heap] [--waiters N] [--client raw|jdk|both] [--agent-process] [--warmup ROUNDS]} (all three
  * scenarios when none is named; {@code --agent-process} runs the fan-out's agent in a child JVM; {@code --client} picks the fan-out's and the writes' client, both by default). Each scenario gets a fresh agent.
  */
 public final class DevAgentBenchmark {
   private DevAgentBenchmark() {}
+
+  /**
+   * Fan-out rounds before the 5 measured ones. 3 left the JIT compiling during the measured rounds (30-50 ms of
+   * "JVM" CPU per wake-up); 10 reach steady state.
+   */
+  private static int warmupRounds = 10;
 
   public static void main(String[] args) throws Exception {
     List<String> argList = Arrays.asList(args);
@@ -28,6 +34,10 @@ public final class DevAgentBenchmark {
     int at = argList.indexOf("--waiters");
     if (at >= 0) {
       waiters = Integer.parseInt(argList.get(at + 1));
+    }
+    int at2 = argList.indexOf("--warmup");
+    if (at2 >= 0) {
+      warmupRounds = Integer.parseInt(argList.get(at2 + 1));
     }
     String client = "both";
     int clientAt = argList.indexOf("--client");
@@ -72,7 +82,7 @@ public final class DevAgentBenchmark {
       AgentHttp http = new AgentHttp(AgentHttp.newClient(), agent.baseUri());
       if (!client.equals("jdk")) {
         FanOutScenario rawScenario = new FanOutScenario(agent, http, waiters, true);
-        Percentiles raw = rawScenario.run(3, 5);
+        Percentiles raw = rawScenario.run(warmupRounds, 5);
         System.out.printf("[fanout] raw sockets, one selector: change -> each waiter's full response, "
             + "5 measured rounds: %s; CPU per wake-up %.0f ms (agent %.0f of which %.0f in the kernel, client %.0f, "
             + "JVM %.0f), agent allocates %.0f KiB per wake-up%n", raw, rawScenario.cpuMeasured / 5e6,
@@ -81,7 +91,7 @@ public final class DevAgentBenchmark {
       }
       if (!client.equals("raw")) {
         FanOutScenario jdkScenario = new FanOutScenario(agent, http, waiters, false);
-        Percentiles jdk = jdkScenario.run(3, 5);
+        Percentiles jdk = jdkScenario.run(warmupRounds, 5);
         System.out.printf("[fanout] java.net.http.HttpClient async: change -> each waiter's full response, "
             + "5 measured rounds: %s; CPU per wake-up %.0f ms%n", jdk, jdkScenario.cpuMeasured / 5e6);
       }
@@ -95,7 +105,7 @@ public final class DevAgentBenchmark {
     try (ChildAgent child = new ChildAgent()) {
       AgentHttp http = new AgentHttp(AgentHttp.newClient(), child.baseUri());
       FanOutScenario scenario = new FanOutScenario(child, http, waiters);
-      Percentiles raw = scenario.run(3, 5);
+      Percentiles raw = scenario.run(warmupRounds, 5);
       System.out.printf("[fanout] raw sockets, one selector, agent in a child JVM: change -> each waiter's full "
               + "response, 5 measured rounds: %s; CPU per wake-up %.0f ms (agent %.0f of which %.0f in the kernel, client "
               + "%.0f, JVM of both %.0f), agent allocates %.0f KiB per wake-up%n", raw, scenario.cpuMeasured / 5e6,
