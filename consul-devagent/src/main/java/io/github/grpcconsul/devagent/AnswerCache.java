@@ -9,7 +9,47 @@ import java.util.TreeMap;
  * thousand watchers of the same service, the answer is rendered and serialised once, not a thousand times.
  */
 final class AnswerCache {
-  record Entry(long version, QueryResult result, byte[] body) {}
+  /**
+   * One query's answer at one store version. Its JSON bytes (and their gzip) are made once, by the first waiter
+   * that needs them; the others wait for that one instead of serialising again.
+   */
+  static final class Entry {
+    private final long version;
+    private final QueryResult result;
+    private byte[] body;
+    private byte[] gzipped;
+
+    Entry(long version, QueryResult result) {
+      this.version = version;
+      this.result = result;
+    }
+
+    long version() {
+      return version;
+    }
+
+    QueryResult result() {
+      return result;
+    }
+
+    synchronized byte[] body() {
+      if (body == null) {
+        body = Json.write(result.json());
+      }
+      return body;
+    }
+
+    synchronized byte[] gzipped() {
+      if (gzipped == null) {
+        try {
+          gzipped = ApiRequest.gzip(body());
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e); // in memory: cannot happen
+        }
+      }
+      return gzipped;
+    }
+  }
 
   private static final int MAX_ENTRIES = 256;
 
@@ -25,6 +65,16 @@ final class AnswerCache {
   synchronized Entry get(String key, long version) {
     Entry e = entries.get(key);
     return e != null && e.version == version ? e : null;
+  }
+
+  /** The entry for {@code key} at {@code version}, made with {@code render} (under the store lock) when missing. */
+  synchronized Entry getOrRender(String key, long version, java.util.function.Supplier<QueryResult> render) {
+    Entry e = get(key, version);
+    if (e == null) {
+      e = new Entry(version, render.get());
+      entries.put(key, e);
+    }
+    return e;
   }
 
   synchronized void put(String key, Entry e) {

@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -32,6 +34,11 @@ final class ApiRequest {
   /** Writes the one response of a request; called once, from any thread. */
   interface Responder {
     void send(ApiRequest req, int status, ResponseHeaders headers, byte[] body);
+
+    /** The thread the connection writes on (answers made there skip a hand-off), or null. */
+    default Executor executor() {
+      return null;
+    }
   }
 
   /** The request headers, looked up case-insensitively. */
@@ -252,12 +259,17 @@ final class ApiRequest {
     return false;
   }
 
-  private static byte[] gzip(byte[] bytes) throws IOException {
+  static byte[] gzip(byte[] bytes) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length / 4 + 64);
     try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
       gz.write(bytes);
     }
     return out.toByteArray();
+  }
+
+  /** See {@link Responder#executor()}. */
+  Executor executor() {
+    return responder.executor();
   }
 
   void respondJson(int status, JsonElement element) {
@@ -274,6 +286,14 @@ final class ApiRequest {
   }
 
   void respond(int status, byte[] bytes, String contentType) {
+    respond(status, bytes, contentType, null);
+  }
+
+  /**
+   * Like {@link #respond(int, byte[], String)}; {@code gzipped}, when not null, gives the gzip of {@code bytes}
+   * made once for many answers of the same bytes.
+   */
+  void respond(int status, byte[] bytes, String contentType, Supplier<byte[]> gzipped) {
     if (!answered.compareAndSet(false, true)) {
       return;
     }
@@ -284,7 +304,7 @@ final class ApiRequest {
     boolean noBody = bytes == null || bytes.length == 0;
     if (!noBody && bytes.length >= GZIP_MIN_SIZE && acceptsGzip()) {
       try {
-        bytes = gzip(bytes);
+        bytes = gzipped != null ? gzipped.get() : gzip(bytes);
         responseHeaders.set("Content-Encoding", "gzip");
         responseHeaders.set("Vary", "Accept-Encoding");
       } catch (IOException e) {

@@ -19,7 +19,7 @@ final class Blocking {
       // Woken waiters of the same query share one rendering (see AnswerCache).
       String cacheKey = AnswerCache.key(req, req.allParams());
       Waiter w = new Waiter(topic, () -> indexOf.getAsLong() > opts.index(),
-          () -> answer(req, store, opts, render, cacheKey));
+          () -> answer(req, store, opts, render, cacheKey), req.executor());
       if (store.park(w, opts.timeoutNanos())) {
         // A client that goes away stops waiting at once, not at its timeout.
         req.onCancel(() -> store.unpark(w));
@@ -34,11 +34,9 @@ final class Blocking {
     QueryResult r;
     AnswerCache.Entry cached;
     try {
-      cached = store.read(() -> {
-        long version = store.version();
-        AnswerCache.Entry e = cacheKey == null ? null : store.answers.get(cacheKey, version);
-        return e != null ? e : new AnswerCache.Entry(version, render.get(), null);
-      });
+      cached = store.read(() -> cacheKey == null
+          ? new AnswerCache.Entry(store.version(), render.get())
+          : store.answers.getOrRender(cacheKey, store.version(), render));
       r = cached.result();
     } catch (ApiException e) {
       req.respondText(e.status, e.getMessage());
@@ -64,13 +62,13 @@ final class Blocking {
       req.respond(r.status(), r.raw(), r.rawContentType());
       return;
     }
-    byte[] body = cached.body();
-    if (body == null) {
-      body = Json.write(r.json());
-      if (cacheKey != null) {
-        store.answers.put(cacheKey, new AnswerCache.Entry(cached.version(), r, body));
-      }
+    byte[] body;
+    try {
+      body = cached.body();
+    } catch (RuntimeException | StackOverflowError e) {
+      HttpFront.internalError(req, e);
+      return;
     }
-    req.respond(r.status(), body, ApiRequest.JSON);
+    req.respond(r.status(), body, ApiRequest.JSON, cached::gzipped);
   }
 }

@@ -1,17 +1,18 @@
 package io.github.grpcconsul.devagent;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -24,8 +25,8 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.Locale;
-import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -40,6 +41,16 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements ApiRe
   private static final int MAX_QUEUED = 16;
   private static final DateTimeFormatter HTTP_DATE =
       DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+  /** Bodies up to this size are copied behind the headers; larger ones go out as a second buffer, same flush. */
+  private static final int COPY_BODY_MAX = 16 * 1024;
+  private static final byte[] HTTP_1_1 = ascii("HTTP/1.1");
+  private static final byte[] HTTP_1_0 = ascii("HTTP/1.0");
+  private static final byte[] STATUS_200 = ascii(" 200 OK\r\n");
+  private static final byte[] DATE = ascii("Date: ");
+  private static final byte[] CONTENT_LENGTH = ascii("\r\nContent-Length: ");
+  private static final byte[] CONNECTION_CLOSE = ascii("Connection: close\r\n");
+  private static final byte[] CONNECTION_KEEP_ALIVE = ascii("Connection: keep-alive\r\n");
+  private static final int CRLF_SHORT = ('\r' << 8) | '\n';
   private static volatile CachedDate cachedDate = new CachedDate(0, "");
 
   private record CachedDate(long second, String text) {}
@@ -57,6 +68,10 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements ApiRe
   private boolean failed;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private Pending inFlight;
+  /** Inside a read burst: answers written now are flushed once at channelReadComplete. */
+  private boolean reading;
+  private boolean flushPending;
+  private ChannelHandlerContext wire;
 
   HttpConnection(HttpFront front, RequestDeadline deadline) {
     this.front = front;
@@ -70,6 +85,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements ApiRe
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    reading = true;
     try {
       if (failed) {
         return;
@@ -188,6 +204,11 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements ApiRe
   }
 
   @Override
+  public Executor executor() {
+    return ctx.executor();
+  }
+
+  @Override
   public void send(ApiRequest req, int status, ResponseHeaders headers, byte[] bytes) {
     if (ctx.executor().inEventLoop()) {
       sendOnLoop(req, status, headers, bytes);
@@ -205,27 +226,77 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements ApiRe
   }
 
   private void write(Pending p, int status, ResponseHeaders headers, byte[] bytes) {
-    ByteBuf content = p.head || bytes.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes);
-    FullHttpResponse resp = new DefaultFullHttpResponse(p.version, HttpResponseStatus.valueOf(status), content);
-    HttpHeaders h = resp.headers();
-    for (Map.Entry<String, String> e : headers.snapshot().entrySet()) {
-      h.set(e.getKey(), e.getValue());
-    }
-    h.set("Date", date());
-    h.set("Content-Length", Integer.toString(bytes.length));
+    boolean withBody = !p.head && bytes.length > 0;
+    // The whole answer in one buffer (status line, headers and, when small, the body) and one flush per read
+    // burst: one write(2) per answer instead of one per Netty message.
+    boolean copyBody = withBody && bytes.length <= COPY_BODY_MAX;
+    ByteBuf out = ctx.alloc().buffer(256 + headers.size() * 48 + (copyBody ? bytes.length : 0));
+    out.writeBytes(p.version.equals(HttpVersion.HTTP_1_0) ? HTTP_1_0 : HTTP_1_1);
+    writeStatus(out, status);
+    headers.writeTo(out);
+    out.writeBytes(DATE);
+    ByteBufUtil.writeAscii(out, date());
+    out.writeBytes(CONTENT_LENGTH);
+    ByteBufUtil.writeAscii(out, Integer.toString(bytes.length));
+    out.writeShort(CRLF_SHORT);
     if (!p.keepAlive) {
-      h.set("Connection", "close");
+      out.writeBytes(CONNECTION_CLOSE);
     } else if (p.version.equals(HttpVersion.HTTP_1_0)) {
-      h.set("Connection", "keep-alive");
+      out.writeBytes(CONNECTION_KEEP_ALIVE);
+    }
+    out.writeShort(CRLF_SHORT);
+    if (copyBody) {
+      out.writeBytes(bytes);
     }
     inFlight = null;
+    // Past the HTTP encoder: the buffer is already HTTP (the encoder only writes 100 Continue).
+    ChannelHandlerContext wire = encoderContext();
+    ChannelFuture written = wire.write(out);
+    if (withBody && !copyBody) {
+      written = wire.write(Unpooled.wrappedBuffer(bytes));
+    }
     if (!p.keepAlive) {
-      ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
+      wire.flush();
+      written.addListener(ChannelFutureListener.CLOSE);
       cancelQueued();
       return;
     }
-    ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+    written.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+    if (reading) {
+      flushPending = true; // flushed once in channelReadComplete, after every request of this read
+    } else {
+      wire.flush();
+    }
     next();
+  }
+
+  private ChannelHandlerContext encoderContext() {
+    ChannelHandlerContext c = wire;
+    if (c == null || c.isRemoved()) {
+      c = ctx.pipeline().context(HttpResponseEncoder.class);
+      wire = c;
+    }
+    return c;
+  }
+
+  private static void writeStatus(ByteBuf out, int status) {
+    byte[] line = status == 200 ? STATUS_200 : statusLine(status);
+    out.writeBytes(line);
+  }
+
+  private static byte[] statusLine(int status) {
+    return (" " + status + " " + HttpResponseStatus.valueOf(status).reasonPhrase() + "\r\n")
+        .getBytes(StandardCharsets.US_ASCII);
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    reading = false;
+    if (flushPending) {
+      flushPending = false;
+      ctx.flush();
+    }
+    ctx.fireChannelReadComplete();
   }
 
   private static String date() {
@@ -264,6 +335,10 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements ApiRe
     // Resets, TLS handshake failures (the alert is already sent), ...: nothing to answer on this connection.
     logger.log(Level.FINE, "connection failed: " + ctx.channel().remoteAddress(), cause);
     ctx.close();
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
   }
 
   /** Netty's request headers, as ApiRequest reads them. */

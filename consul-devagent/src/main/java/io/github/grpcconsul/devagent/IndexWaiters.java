@@ -3,6 +3,7 @@ package io.github.grpcconsul.devagent;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -94,12 +95,51 @@ final class IndexWaiters {
     return ready;
   }
 
-  /** Answers a waiter on the dispatcher. Outside the lock. */
+  /** Answers a waiter on its connection's event loop (or the dispatcher). Outside the lock. */
   void dispatch(Waiter w) {
     try {
-      dispatcher.execute(w.respond);
+      (w.loop != null ? w.loop : dispatcher).execute(w.respond);
     } catch (RejectedExecutionException e) {
       logger.log(Level.FINE, "agent stopped; dropping a blocking query");
+    }
+  }
+
+  /**
+   * Answers the waiters one commit made ready: one task per event loop answers all of that loop's waiters in a row
+   * (the first renders, the rest share its bytes), so a change that wakes thousands costs a few task hand-offs, not
+   * one per waiter, and the writer's own answer is not queued behind them. Outside the lock.
+   */
+  void dispatchAll(List<Waiter> ready) {
+    if (ready.isEmpty()) {
+      return;
+    }
+    if (ready.size() == 1) {
+      dispatch(ready.get(0));
+      return;
+    }
+    Map<Executor, List<Waiter>> byLoop = new IdentityHashMap<>();
+    for (Waiter w : ready) {
+      if (w.loop == null) {
+        dispatch(w);
+      } else {
+        byLoop.computeIfAbsent(w.loop, l -> new ArrayList<>()).add(w);
+      }
+    }
+    for (Map.Entry<Executor, List<Waiter>> e : byLoop.entrySet()) {
+      List<Waiter> batch = e.getValue();
+      try {
+        e.getKey().execute(() -> {
+          for (Waiter w : batch) {
+            try {
+              w.respond.run();
+            } catch (RuntimeException ex) {
+              logger.log(Level.WARNING, "answering a blocking query failed", ex);
+            }
+          }
+        });
+      } catch (RejectedExecutionException ex) {
+        logger.log(Level.FINE, "agent stopped; dropping blocking queries");
+      }
     }
   }
 

@@ -97,7 +97,20 @@ final class JsonFields {
     if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
       throw typeError(name, e, "string");
     }
-    return e.getAsString();
+    return intern(e.getAsString());
+  }
+
+  /**
+   * Decoded strings repeat across thousands of registrations (service names, tags, addresses, meta, check types):
+   * the JVM's string table keeps one copy of each while any entry uses it, and drops it after.
+   */
+  static String intern(String s) {
+    return s.intern();
+  }
+
+  /** A LinkedHashMap (order kept) whose table fits {@code size} entries instead of the default 16. */
+  static <K, V> LinkedHashMap<K, V> sizedMap(int size) {
+    return new LinkedHashMap<>(Math.max(2, (int) Math.ceil(size / 0.75)));
   }
 
   long integer(String name, long dflt) {
@@ -163,7 +176,7 @@ final class JsonFields {
       if (!item.isJsonPrimitive() || !item.getAsJsonPrimitive().isString()) {
         throw typeError(name, item, "string");
       }
-      out.add(item.getAsString());
+      out.add(intern(item.getAsString()));
     }
     return out;
   }
@@ -177,13 +190,13 @@ final class JsonFields {
     if (!e.isJsonObject()) {
       throw typeError(name, e, "map[string]string");
     }
-    Map<String, String> out = new LinkedHashMap<>();
+    Map<String, String> out = sizedMap(e.getAsJsonObject().size());
     for (Map.Entry<String, JsonElement> entry : e.getAsJsonObject().entrySet()) {
       JsonElement v = entry.getValue();
       if (v.isJsonNull()) {
-        out.put(entry.getKey(), "");
+        out.put(intern(entry.getKey()), "");
       } else if (v.isJsonPrimitive() && v.getAsJsonPrimitive().isString()) {
-        out.put(entry.getKey(), v.getAsString());
+        out.put(intern(entry.getKey()), intern(v.getAsString()));
       } else {
         throw typeError(name, v, "string");
       }

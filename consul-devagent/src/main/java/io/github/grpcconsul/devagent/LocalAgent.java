@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -102,14 +101,18 @@ final class LocalAgent implements Catalog.LocalHook {
 
   void registerService(ServiceDef def, boolean replaceExistingChecks) {
     lock.requireHeld();
-    Map<String, TaggedAddress> tagged = new LinkedHashMap<>(def.taggedAddresses());
+    Map<String, TaggedAddress> tagged = JsonFields.sizedMap(def.taggedAddresses().size() + 2);
+    tagged.putAll(def.taggedAddresses());
     int port = def.port();
+    // lan and wan share one (immutable) value
     if (IPV4.matcher(def.address()).matches()) {
-      tagged.putIfAbsent("lan_ipv4", new TaggedAddress(def.address(), port));
-      tagged.putIfAbsent("wan_ipv4", new TaggedAddress(def.address(), port));
+      TaggedAddress a = new TaggedAddress(def.address(), port);
+      tagged.putIfAbsent("lan_ipv4", a);
+      tagged.putIfAbsent("wan_ipv4", a);
     } else if (!def.address().isEmpty() && IPV6.matcher(def.address()).matches()) {
-      tagged.putIfAbsent("lan_ipv6", new TaggedAddress(def.address(), port));
-      tagged.putIfAbsent("wan_ipv6", new TaggedAddress(def.address(), port));
+      TaggedAddress a = new TaggedAddress(def.address(), port);
+      tagged.putIfAbsent("lan_ipv6", a);
+      tagged.putIfAbsent("wan_ipv6", a);
     }
     ServiceEntry s = catalog.putService(new ServiceEntry(nodeName, def.id(), def.name(), def.kind(),
         List.copyOf(def.tags()), def.address(), tagged, def.meta(), port, def.weightPassing(),
@@ -121,7 +124,7 @@ final class LocalAgent implements Catalog.LocalHook {
       CheckDef c = defs.get(i);
       String id = !c.checkId().isEmpty() ? c.checkId()
           : defs.size() == 1 ? "service:" + def.id() : "service:" + def.id() + ":" + (i + 1);
-      String name = !c.name().isEmpty() ? c.name() : "Service '" + def.name() + "' check";
+      String name = !c.name().isEmpty() ? c.name() : JsonFields.intern("Service '" + def.name() + "' check");
       keep.add(id);
       addCheck(c.withIdentity(id, name), s, false);
     }

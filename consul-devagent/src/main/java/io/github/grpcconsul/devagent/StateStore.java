@@ -104,9 +104,7 @@ final class StateStore {
     } finally {
       lock.unlock();
     }
-    for (Waiter w : woken) {
-      index.dispatch(w);
-    }
+    index.dispatchAll(woken);
     return result;
   }
 

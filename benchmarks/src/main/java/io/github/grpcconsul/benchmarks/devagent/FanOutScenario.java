@@ -18,17 +18,40 @@ final class FanOutScenario {
   private final int waiters;
   private final boolean rawClient;
 
+  private final ChildAgent child;
+
   /** {@code rawClient}: one-selector raw HTTP/1.1 connections instead of java.net.http.HttpClient. */
   FanOutScenario(DevAgent agent, AgentHttp http, int waiters, boolean rawClient) {
+    this(agent, null, http, waiters, rawClient);
+  }
+
+  /** With the agent in a child JVM (raw client only): its CPU comes from the child. */
+  FanOutScenario(ChildAgent child, AgentHttp http, int waiters) {
+    this(null, child, http, waiters, true);
+  }
+
+  private FanOutScenario(DevAgent agent, ChildAgent child, AgentHttp http, int waiters, boolean rawClient) {
     this.agent = agent;
+    this.child = child;
     this.http = http;
     this.waiters = waiters;
     this.rawClient = rawClient;
   }
 
+  private int parked() {
+    return child != null ? child.parkedQueries() : agent.parkedQueries();
+  }
+
   /** Process CPU time (agent and client threads) from the change to the last response, summed over measured rounds. */
   long cpuMeasured;
   private long wakeCpu;
+  private CpuSplit lastSplit;
+  /** Measured rounds' CPU split: agent threads, client threads, the JVM's own (JIT, GC), summed. */
+  long agentCpu;
+  long clientCpu;
+  long jvmCpu;
+  long agentAllocated;
+  long agentUserCpu;
 
   static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
@@ -44,10 +67,16 @@ final class FanOutScenario {
       long[] latencies = rawClient ? rawRound(nextStatus) : round(nextStatus);
       long cpu = wakeCpu;
       String label = round < warmupRounds ? "warm-up" : "measured";
-      System.out.printf("  fan-out round %d (%s): %s; process CPU from the change to the last response %.0f ms%n", round + 1, label,
-          new Percentiles(latencies), cpu / 1e6);
+      System.out.printf("  fan-out round %d (%s): %s; process CPU from the change to the last response %.0f ms"
+              + " (agent %.0f, client %.0f, JVM %.0f)%n", round + 1, label, new Percentiles(latencies), cpu / 1e6,
+          lastSplit.agent / 1e6, lastSplit.client / 1e6, lastSplit.jvm / 1e6);
       if (round >= warmupRounds) {
         cpuMeasured += cpu;
+        agentCpu += lastSplit.agent;
+        clientCpu += lastSplit.client;
+        jvmCpu += lastSplit.jvm;
+        agentAllocated += lastSplit.agentAllocated;
+        agentUserCpu += lastSplit.agentUser;
       }
       if (round >= warmupRounds) {
         for (long l : latencies) {
@@ -64,14 +93,21 @@ final class FanOutScenario {
     long index = AgentHttp.index(http.get("/v1/health/service/fan"));
     long[] done;
     long changed;
-    try (RawLongPolls raw = new RawLongPolls(agent.start(), waiters)) {
+    try (RawLongPolls raw = new RawLongPolls(child != null ? child.address() : agent.start(), waiters)) {
       raw.send("/v1/health/service/fan?index=" + index + "&wait=120s");
       awaitParked();
-      long cpuAtChange = processCpuNanos();
+      long[] child0 = child != null ? child.cpu() : null;
+      CpuSplit cpu = new CpuSplit();
       changed = System.nanoTime();
       http.put("/v1/agent/check/" + nextStatus + "/fan-1-ttl", null);
       done = raw.awaitResponses(60, TimeUnit.SECONDS, index);
-      wakeCpu = processCpuNanos() - cpuAtChange;
+      lastSplit = cpu.stop();
+      if (child != null) {
+        long[] child1 = child.cpu();
+        lastSplit.addChild(child1[0] - child0[0], child1[1] - child0[1], child1[2] - child0[2],
+            child1[3] - child0[3]);
+      }
+      wakeCpu = lastSplit.process;
     }
     long[] latencies = new long[waiters];
     for (int i = 0; i < waiters; i++) {
@@ -82,9 +118,9 @@ final class FanOutScenario {
 
   private void awaitParked() throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (agent.parkedQueries() < waiters) {
+    while (parked() < waiters) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("only " + agent.parkedQueries() + " of " + waiters + " queries parked");
+        throw new IllegalStateException("only " + parked() + " of " + waiters + " queries parked");
       }
       Thread.sleep(5);
     }
@@ -103,11 +139,12 @@ final class FanOutScenario {
           }));
     }
     awaitParked();
-    long cpuAtChange = processCpuNanos();
+    CpuSplit cpu = new CpuSplit();
     long changed = System.nanoTime();
     http.put("/v1/agent/check/" + nextStatus + "/fan-1-ttl", null);
     CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-    wakeCpu = processCpuNanos() - cpuAtChange;
+    lastSplit = cpu.stop();
+    wakeCpu = lastSplit.process;
     long[] latencies = new long[waiters];
     for (int i = 0; i < waiters; i++) {
       latencies[i] = done[i] - changed;

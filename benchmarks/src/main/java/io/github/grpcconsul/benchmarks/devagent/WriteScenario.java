@@ -9,10 +9,20 @@ import java.util.function.IntConsumer;
 
 /** Throughput of registrations and TTL updates, from one client and from several concurrent clients. */
 final class WriteScenario {
-  private final AgentHttp http;
+  /** A sequential client's PUT: one request at a time, per client thread. */
+  interface Put {
+    String put(String path, String body);
+  }
+
+  private final Put http;
 
   WriteScenario(AgentHttp http) {
-    this.http = http;
+    this.http = http::put;
+  }
+
+  /** Each client thread gets its own connection from {@code perThread}. */
+  WriteScenario(Put perThread) {
+    this.http = perThread;
   }
 
   /** Registers {@code count} instances named {@code prefix-i} and returns operations per second. */
@@ -34,6 +44,8 @@ final class WriteScenario {
 
   /** Process CPU (agent and client) per operation in the last measurement, in microseconds. */
   double lastCpuMicrosPerOp;
+  /** The CPU split of the last measurement. */
+  CpuSplit lastCpu;
   /** Latency of each request of the last measurement (request sent to response read). */
   Percentiles lastLatency;
 
@@ -41,7 +53,7 @@ final class WriteScenario {
     ExecutorService pool = Executors.newFixedThreadPool(clients);
     try {
       long[] latencies = new long[count];
-      long cpuStart = FanOutScenario.processCpuNanos();
+      CpuSplit cpu = new CpuSplit();
       long start = System.nanoTime();
       List<Future<?>> futures = new ArrayList<>();
       for (int c = 0; c < clients; c++) {
@@ -58,7 +70,8 @@ final class WriteScenario {
         f.get();
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      lastCpuMicrosPerOp = (FanOutScenario.processCpuNanos() - cpuStart) / 1e3 / count;
+      lastCpu = cpu.stop();
+      lastCpuMicrosPerOp = lastCpu.process / 1e3 / count;
       lastLatency = new Percentiles(latencies);
       return count / seconds;
     } finally {

@@ -26,7 +26,8 @@ import java.util.function.Predicate;
  * heavy churn.
  *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar
- * io.github.grpcconsul.benchmarks.resolver.PropagationBenchmark [trials] [channels]} (defaults 200 and 50).
+ * io.github.grpcconsul.benchmarks.resolver.PropagationBenchmark [trials] [channels] [write-warmup]} (defaults 200,
+ * 50 and 10000; a write warm-up of 0 measures with the agent's write path still cold, as before 2026-12-02).
  */
 public final class PropagationBenchmark {
 
@@ -45,6 +46,7 @@ public final class PropagationBenchmark {
     java.util.logging.Logger.getLogger("io.grpc").setLevel(java.util.logging.Level.SEVERE);
     int trials = args.length > 0 ? Integer.parseInt(args[0]) : 200;
     int channels = args.length > 1 ? Integer.parseInt(args[1]) : 50;
+    int writeWarmup = args.length > 2 ? Integer.parseInt(args[2]) : 10000;
     RecordingLoadBalancer.register();
 
     System.out.printf(Locale.ROOT, "machine: %d cpus, java %s (%s)%n", Runtime.getRuntime().availableProcessors(),
@@ -53,11 +55,32 @@ public final class PropagationBenchmark {
       agent.start();
       ConsulConfig config = ConsulConfig.newBuilder().address(agent.httpAddress()).build();
       try (ConsulClient consul = ConsulClient.create(config)) {
+        warmWrites(consul, writeWarmup);
         propagation(agent, consul, trials);
         requests(agent, consul, channels);
       }
     }
     System.exit(0);
+  }
+
+  /**
+   * Registers and deregisters an instance of another service {@code count} times back to back, so the measured
+   * trials do not run the agent's and the client's write path in the interpreter: the 20 + 200 spaced trials alone
+   * are too few requests for the JIT, and a cold write costs several milliseconds of CPU (issue 10). 0 skips it.
+   */
+  private static void warmWrites(ConsulClient consul, int count) throws Exception {
+    long start = System.nanoTime();
+    for (int i = 0; i < count; i++) {
+      consul.registerService(ServiceDefinition.newBuilder("warmup").id("warm" + i).address("127.0.0.1").port(9)
+          .check(CheckDefinition.newBuilder().checkId("ttl:warm" + i).ttl(Duration.ofHours(1))
+              .status(CheckStatus.PASSING).build())
+          .build(), true).get(5, TimeUnit.SECONDS);
+      consul.deregisterService("warm" + i).get(5, TimeUnit.SECONDS);
+    }
+    if (count > 0) {
+      System.out.printf(Locale.ROOT, "write path warmed: %d register + deregister pairs of another service in %.1f s%n",
+          count, (System.nanoTime() - start) / 1e9);
+    }
   }
 
   private static void propagation(DevAgent agent, ConsulClient consul, int trials) throws Exception {

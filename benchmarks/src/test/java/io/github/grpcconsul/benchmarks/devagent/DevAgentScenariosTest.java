@@ -49,6 +49,32 @@ class DevAgentScenariosTest {
   }
 
   @Test
+  void writesWithTheRawClientSplitTheirCpu() throws Exception {
+    try (RawHttp raw = new RawHttp(agent.start())) {
+      WriteScenario writes = new WriteScenario(raw::put);
+
+      assertThat(writes.registrations("r", 12, 1)).isPositive();
+      assertThat(writes.ttlUpdates("r", 12, 24, 1)).isPositive();
+      assertThat(writes.lastCpu.agent).isPositive();
+      assertThat(writes.lastCpu.agentAllocated).isPositive();
+    }
+    String passing = http.get("/v1/health/service/r?passing").body();
+    assertThat(com.google.gson.JsonParser.parseString(passing).getAsJsonArray()).hasSize(12);
+  }
+
+  @Test
+  void fanOutWithTheAgentInAChildJvm() throws Exception {
+    try (ChildAgent child = new ChildAgent()) {
+      FanOutScenario scenario = new FanOutScenario(child, new AgentHttp(AgentHttp.newClient(), child.baseUri()), 20);
+      Percentiles raw = scenario.run(0, 2);
+
+      assertThat(raw.count()).isEqualTo(40);
+      assertThat(scenario.agentCpu).isPositive();
+      assertThat(child.parkedQueries()).isZero();
+    }
+  }
+
+  @Test
   void heapScenarioRegistersTheRequestedInstances() throws Exception {
     long[] used = new HeapScenario(http).run(10);
 
