@@ -1,0 +1,416 @@
+package io.github.grpcconsul.internal.metrics;
+
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.metrics.BatchCallback;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.MeterBuilder;
+import io.opentelemetry.api.metrics.ObservableDoubleMeasurement;
+import io.opentelemetry.api.metrics.ObservableLongMeasurement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The OpenTelemetry backend: the only class that uses OpenTelemetry types, loaded by {@link ConsulMetrics} through
+ * reflection when the API is on the class path. One per {@code OpenTelemetry} instance (its instruments are made
+ * once).
+ *
+ * <p>Series: watches and registrations with the same attributes form one group (two channels' watches of one
+ * service that differ only in tags, say), whose values are summed (counts), or the worst taken (staleness,
+ * consecutive errors); each group registers one batch callback while it has members and closes it with its last
+ * member, so a closed channel or registration leaves no series and no callback. A member that leaves a group that
+ * goes on hands its counts to the group, so counters never go down.
+ *
+ * <p>Threading: the group table is guarded by {@code this}, held only to add or remove a member (never while calling
+ * OpenTelemetry); callbacks run on the SDK's collecting thread and read plain fields. Nothing here throws into the
+ * library.
+ */
+final class OtelMetrics extends ConsulMetrics {
+
+  private static final Logger logger = Logger.getLogger(OtelMetrics.class.getName());
+
+  static final String SCOPE = "io.github.grpcconsul";
+
+  static final AttributeKey<String> SERVICE = AttributeKey.stringKey("consul.service.name");
+  static final AttributeKey<String> DATACENTER = AttributeKey.stringKey("consul.datacenter");
+  static final AttributeKey<String> SERVER_ADDRESS = AttributeKey.stringKey("server.address");
+  static final AttributeKey<Long> SERVER_PORT = AttributeKey.longKey("server.port");
+  static final AttributeKey<String> HEALTH_STATE = AttributeKey.stringKey("consul.health.state");
+  static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("grpc_consul.outcome");
+  static final AttributeKey<String> REGISTRATION_STATE = AttributeKey.stringKey("grpc_consul.registration.state");
+  static final AttributeKey<String> METHOD = AttributeKey.stringKey("http.request.method");
+  static final AttributeKey<String> URL_TEMPLATE = AttributeKey.stringKey("url.template");
+  static final AttributeKey<Long> STATUS_CODE = AttributeKey.longKey("http.response.status_code");
+  static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+
+  /** Seconds; up to 10 min, because a blocking query is held up to its wait (5 min by default, 10 at most). */
+  private static final List<Double> DURATION_BUCKETS = List.of(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+      0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0);
+  private static final List<Double> DRAIN_BUCKETS = List.of(0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 15.0, 30.0, 60.0,
+      120.0);
+
+  private static final Map<OpenTelemetry, OtelMetrics> BACKENDS = new WeakHashMap<>(); // guarded by the class
+
+  private final Meter meter;
+  private final DoubleHistogram requestDuration;
+  private final DoubleHistogram drainDuration;
+  private final ObservableLongMeasurement watchInstances;
+  private final ObservableLongMeasurement watchUpdates;
+  private final ObservableDoubleMeasurement watchStaleness;
+  private final ObservableLongMeasurement watchConsecutiveErrors;
+  private final ObservableLongMeasurement watchRequests;
+  private final ObservableLongMeasurement registrationState;
+  private final ObservableLongMeasurement registrationHeartbeats;
+  private final ObservableLongMeasurement registrationReregistrations;
+
+  private final Map<Attributes, WatchGroup> watchGroups = new HashMap<>(); // guarded by this
+  private final Map<Attributes, RegistrationGroup> registrationGroups = new HashMap<>(); // guarded by this
+  /** method, endpoint, host, port, status, error type → attributes; bounded as the attribute values are. */
+  private final Map<List<Object>, Attributes> requestAttributes = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private OtelMetrics(OpenTelemetry otel) {
+    MeterBuilder mb = otel.getMeterProvider().meterBuilder(SCOPE);
+    String version = OtelMetrics.class.getPackage().getImplementationVersion();
+    if (version != null) {
+      mb.setInstrumentationVersion(version);
+    }
+    meter = mb.build();
+    requestDuration = meter.histogramBuilder("grpc_consul.client.request.duration").setUnit("s")
+        .setDescription("Duration of HTTP requests to the Consul agent (a blocking query is held up to its wait).")
+        .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS).build();
+    drainDuration = meter.histogramBuilder("grpc_consul.registration.drain.duration").setUnit("s")
+        .setDescription("Time a graceful shutdown took to take the instance out of Consul: not serving, drain "
+            + "wait, deregistration.")
+        .setExplicitBucketBoundariesAdvice(DRAIN_BUCKETS).build();
+    watchInstances = meter.upDownCounterBuilder("grpc_consul.watch.instances").setUnit("{instance}")
+        .setDescription("Instances the watch hands to channels, by aggregated Consul health.").buildObserver();
+    watchUpdates = meter.counterBuilder("grpc_consul.watch.updates").setUnit("{update}")
+        .setDescription("New instance lists the watch delivered to its channels.").buildObserver();
+    watchStaleness = meter.gaugeBuilder("grpc_consul.watch.staleness").setUnit("s")
+        .setDescription("Seconds since Consul last answered the watch's query (since the watch began before the "
+            + "first answer).").buildObserver();
+    watchConsecutiveErrors = meter.gaugeBuilder("grpc_consul.watch.consecutive_errors").ofLongs()
+        .setUnit("{error}").setDescription("Failed requests of the watch since its last answer.").buildObserver();
+    watchRequests = meter.counterBuilder("grpc_consul.watch.requests").setUnit("{request}")
+        .setDescription("Blocking queries of the watch, by outcome.").buildObserver();
+    registrationState = meter.upDownCounterBuilder("grpc_consul.registration.state").setUnit("{registration}")
+        .setDescription("Registrations in each state (1 for the current state, 0 for the others).")
+        .buildObserver();
+    registrationHeartbeats = meter.counterBuilder("grpc_consul.registration.heartbeats").setUnit("{heartbeat}")
+        .setDescription("TTL check updates sent, by outcome.").buildObserver();
+    registrationReregistrations = meter.counterBuilder("grpc_consul.registration.reregistrations")
+        .setUnit("{registration}")
+        .setDescription("Registrations accepted after the first one: the agent had lost the instance.")
+        .buildObserver();
+  }
+
+  /**
+   * Called by {@link ConsulMetrics} through reflection: the backend for {@code openTelemetry} (an
+   * {@code OpenTelemetry}), or for the global one when null; null when that is the no-op.
+   */
+  static ConsulMetrics forOpenTelemetry(Object openTelemetry) {
+    // getOrNoop, not get(): get() would fix the global to a no-op before the application sets its SDK.
+    OpenTelemetry otel = openTelemetry != null ? (OpenTelemetry) openTelemetry : GlobalOpenTelemetry.getOrNoop();
+    if (otel == OpenTelemetry.noop()) {
+      return null;
+    }
+    synchronized (OtelMetrics.class) {
+      return BACKENDS.computeIfAbsent(otel, OtelMetrics::new);
+    }
+  }
+
+  private static Attributes agentAttributes(String service, String datacenter, String host, int port) {
+    AttributesBuilder b = Attributes.builder().put(SERVICE, service);
+    if (datacenter != null) {
+      b.put(DATACENTER, datacenter);
+    }
+    return b.put(SERVER_ADDRESS, host).put(SERVER_PORT, (long) port).build();
+  }
+
+  @Override
+  public WatchMetrics watch(String service, String datacenter, String agentHost, int agentPort) {
+    Attributes attributes = agentAttributes(service, datacenter, agentHost, agentPort);
+    WatchGroup group;
+    WatchMetrics metrics;
+    synchronized (this) {
+      group = watchGroups.computeIfAbsent(attributes, WatchGroup::new);
+      metrics = new WatchMetrics(group);
+      group.members.add(metrics);
+      if (group.members.size() > 1) {
+        return metrics;
+      }
+    }
+    group.register();
+    return metrics;
+  }
+
+  @Override
+  public RegistrationMetrics registration(String service, String agentHost, int agentPort) {
+    Attributes attributes = agentAttributes(service, null, agentHost, agentPort);
+    RegistrationGroup group;
+    RegistrationMetrics metrics;
+    synchronized (this) {
+      group = registrationGroups.computeIfAbsent(attributes, RegistrationGroup::new);
+      metrics = new RegistrationMetrics(group);
+      group.members.add(metrics);
+      if (group.members.size() > 1) {
+        return metrics;
+      }
+    }
+    group.register();
+    return metrics;
+  }
+
+  @Override
+  public void request(String method, String endpoint, String host, int port, long nanos, int status,
+      Throwable error) {
+    try {
+      String errorType = error != null ? error.getClass().getName()
+          : status >= 400 ? Integer.toString(status) : null;
+      List<Object> key = List.of(method, endpoint, host, port, status, errorType == null ? "" : errorType);
+      Attributes attributes = requestAttributes.get(key);
+      if (attributes == null) {
+        AttributesBuilder b = Attributes.builder().put(METHOD, method).put(URL_TEMPLATE, endpoint)
+            .put(SERVER_ADDRESS, host).put(SERVER_PORT, (long) port);
+        if (status > 0) {
+          b.put(STATUS_CODE, (long) status);
+        }
+        if (errorType != null) {
+          b.put(ERROR_TYPE, errorType);
+        }
+        attributes = b.build();
+        if (requestAttributes.size() < 1024) {
+          requestAttributes.put(key, attributes);
+        }
+      }
+      requestDuration.record(nanos / 1e9, attributes);
+    } catch (RuntimeException | LinkageError e) {
+      logger.log(Level.FINE, "consul: recording a request failed", e);
+    }
+  }
+
+  /** Watches with one set of attributes, and their one callback. */
+  private final class WatchGroup implements WatchMetrics.Owner, Runnable {
+    final Attributes attributes;
+    final Attributes[] byHealth = new Attributes[WatchMetrics.HEALTH_STATES.length];
+    final Attributes[] byOutcome = new Attributes[WatchMetrics.OUTCOMES.length];
+    final List<WatchMetrics> members = new ArrayList<>(1); // guarded by OtelMetrics.this
+    // guarded by OtelMetrics.this: the counts of members that left while the group went on
+    long retiredUpdates;
+    final long[] retiredRequests = new long[WatchMetrics.OUTCOMES.length];
+    BatchCallback callback; // guarded by OtelMetrics.this
+
+    WatchGroup(Attributes attributes) {
+      this.attributes = attributes;
+      for (int i = 0; i < byHealth.length; i++) {
+        byHealth[i] = attributes.toBuilder().put(HEALTH_STATE, WatchMetrics.HEALTH_STATES[i]).build();
+      }
+      for (int i = 0; i < byOutcome.length; i++) {
+        byOutcome[i] = attributes.toBuilder().put(OUTCOME, WatchMetrics.OUTCOMES[i]).build();
+      }
+    }
+
+    void register() {
+      BatchCallback cb;
+      try {
+        cb = meter.batchCallback(this, watchInstances, watchUpdates, watchStaleness, watchConsecutiveErrors,
+            watchRequests);
+      } catch (RuntimeException | LinkageError e) {
+        logger.log(Level.FINE, "consul: registering a metrics callback failed", e);
+        return;
+      }
+      boolean orphan;
+      synchronized (OtelMetrics.this) {
+        orphan = members.isEmpty(); // closed before the callback was registered
+        if (!orphan) {
+          callback = cb;
+        }
+      }
+      if (orphan) {
+        cb.close();
+      }
+    }
+
+    @Override
+    public void closed(WatchMetrics m) {
+      BatchCallback close = null;
+      synchronized (OtelMetrics.this) {
+        if (!members.remove(m)) {
+          return;
+        }
+        if (members.isEmpty()) {
+          watchGroups.remove(attributes, this);
+          close = callback;
+          callback = null;
+        } else {
+          retiredUpdates += m.updates.get();
+          for (int i = 0; i < retiredRequests.length; i++) {
+            retiredRequests[i] += m.requests(i);
+          }
+        }
+      }
+      if (close != null) {
+        close.close();
+      }
+    }
+
+    @Override
+    public void run() {
+      try {
+        WatchMetrics[] now;
+        long updates;
+        long[] requests;
+        synchronized (OtelMetrics.this) {
+          now = members.toArray(new WatchMetrics[0]);
+          updates = retiredUpdates;
+          requests = retiredRequests.clone();
+        }
+        if (now.length == 0) {
+          return;
+        }
+        long nanos = System.nanoTime();
+        double staleness = 0;
+        long errors = 0;
+        long[] health = new long[byHealth.length];
+        for (WatchMetrics m : now) {
+          staleness = Math.max(staleness, m.stalenessSeconds(nanos));
+          errors = Math.max(errors, m.consecutiveErrors);
+          updates += m.updates.get();
+          for (int i = 0; i < health.length; i++) {
+            health[i] += m.instancesIn(i);
+          }
+          for (int i = 0; i < requests.length; i++) {
+            requests[i] += m.requests(i);
+          }
+        }
+        for (int i = 0; i < health.length; i++) {
+          watchInstances.record(health[i], byHealth[i]);
+        }
+        for (int i = 0; i < requests.length; i++) {
+          watchRequests.record(requests[i], byOutcome[i]);
+        }
+        watchUpdates.record(updates, attributes);
+        watchStaleness.record(staleness, attributes);
+        watchConsecutiveErrors.record(errors, attributes);
+      } catch (RuntimeException e) {
+        logger.log(Level.FINE, "consul: collecting watch metrics failed", e);
+      }
+    }
+  }
+
+  /** Registrations with one set of attributes, and their one callback. */
+  private final class RegistrationGroup implements RegistrationMetrics.Owner, Runnable {
+    final Attributes attributes;
+    final Attributes[] byState = new Attributes[RegistrationMetrics.STATES.length];
+    final Attributes[] byOutcome = new Attributes[RegistrationMetrics.OUTCOMES.length];
+    final List<RegistrationMetrics> members = new ArrayList<>(1); // guarded by OtelMetrics.this
+    long retiredOk; // guarded by OtelMetrics.this, as the two below
+    long retiredFailed;
+    long retiredReregistrations;
+    BatchCallback callback;
+
+    RegistrationGroup(Attributes attributes) {
+      this.attributes = attributes;
+      for (int i = 0; i < byState.length; i++) {
+        byState[i] = attributes.toBuilder().put(REGISTRATION_STATE, RegistrationMetrics.STATES[i]).build();
+      }
+      for (int i = 0; i < byOutcome.length; i++) {
+        byOutcome[i] = attributes.toBuilder().put(OUTCOME, RegistrationMetrics.OUTCOMES[i]).build();
+      }
+    }
+
+    void register() {
+      BatchCallback cb;
+      try {
+        cb = meter.batchCallback(this, registrationState, registrationHeartbeats, registrationReregistrations);
+      } catch (RuntimeException | LinkageError e) {
+        logger.log(Level.FINE, "consul: registering a metrics callback failed", e);
+        return;
+      }
+      boolean orphan;
+      synchronized (OtelMetrics.this) {
+        orphan = members.isEmpty();
+        if (!orphan) {
+          callback = cb;
+        }
+      }
+      if (orphan) {
+        cb.close();
+      }
+    }
+
+    @Override
+    public void drained(RegistrationMetrics m, double seconds) {
+      try {
+        drainDuration.record(seconds, attributes);
+      } catch (RuntimeException e) {
+        logger.log(Level.FINE, "consul: recording the drain duration failed", e);
+      }
+    }
+
+    @Override
+    public void closed(RegistrationMetrics m) {
+      BatchCallback close = null;
+      synchronized (OtelMetrics.this) {
+        if (!members.remove(m)) {
+          return;
+        }
+        if (members.isEmpty()) {
+          registrationGroups.remove(attributes, this);
+          close = callback;
+          callback = null;
+        } else {
+          retiredOk += m.beatsOk.get();
+          retiredFailed += m.beatsFailed.get();
+          retiredReregistrations += m.reregistrations.get();
+        }
+      }
+      if (close != null) {
+        close.close();
+      }
+    }
+
+    @Override
+    public void run() {
+      try {
+        RegistrationMetrics[] now;
+        long ok;
+        long failed;
+        long again;
+        synchronized (OtelMetrics.this) {
+          now = members.toArray(new RegistrationMetrics[0]);
+          ok = retiredOk;
+          failed = retiredFailed;
+          again = retiredReregistrations;
+        }
+        if (now.length == 0) {
+          return;
+        }
+        long[] states = new long[byState.length];
+        for (RegistrationMetrics m : now) {
+          states[m.state]++;
+          ok += m.beatsOk.get();
+          failed += m.beatsFailed.get();
+          again += m.reregistrations.get();
+        }
+        for (int i = 0; i < states.length; i++) {
+          registrationState.record(states[i], byState[i]);
+        }
+        registrationHeartbeats.record(ok, byOutcome[0]);
+        registrationHeartbeats.record(failed, byOutcome[1]);
+        registrationReregistrations.record(again, attributes);
+      } catch (RuntimeException e) {
+        logger.log(Level.FINE, "consul: collecting registration metrics failed", e);
+      }
+    }
+  }
+}
