@@ -96,8 +96,9 @@ final class OtelMetrics extends ConsulMetrics {
     watchUpdates = meter.counterBuilder("grpc_consul.watch.updates").setUnit("{update}")
         .setDescription("New instance lists the watch delivered to its channels.").buildObserver();
     watchStaleness = meter.gaugeBuilder("grpc_consul.watch.staleness").setUnit("s")
-        .setDescription("Seconds since Consul last answered the watch's query (since the watch began before the "
-            + "first answer).").buildObserver();
+        .setDescription("Seconds the watch's instance list has not been known current: 0 while its blocking "
+            + "query is answered or held by the agent; else since the first failure of the error streak (since the "
+            + "watch began, before the first answer).").buildObserver();
     watchConsecutiveErrors = meter.gaugeBuilder("grpc_consul.watch.consecutive_errors").ofLongs()
         .setUnit("{error}").setDescription("Failed requests of the watch since its last answer.").buildObserver();
     watchRequests = meter.counterBuilder("grpc_consul.watch.requests").setUnit("{request}")

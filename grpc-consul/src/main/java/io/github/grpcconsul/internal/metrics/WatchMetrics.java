@@ -29,9 +29,13 @@ public final class WatchMetrics {
   final AtomicLong sameIndex = new AtomicLong();
   final AtomicLong errors = new AtomicLong();
   final AtomicLong updates = new AtomicLong();
-  /** {@link System#nanoTime()} of the last answer; {@link #createdNanos} until the first. */
-  volatile long lastAnswerNanos;
-  volatile boolean answeredOnce;
+  /**
+   * {@link System#nanoTime()} since which the watch's answer is not known to be current: the watch's start until
+   * the first answer, then the first failure of each error streak; meaningless while {@link #current}.
+   */
+  volatile long staleSinceNanos;
+  /** The last request was answered: the list is current (a parked blocking query answers on any change). */
+  volatile boolean current;
   volatile int consecutiveErrors;
   volatile int passing;
   volatile int warning;
@@ -41,19 +45,22 @@ public final class WatchMetrics {
 
   WatchMetrics(Owner owner) {
     this.owner = owner;
-    this.lastAnswerNanos = createdNanos;
+    this.staleSinceNanos = createdNanos;
   }
 
   /** Consul answered; {@code newIndex}: the index moved (or the first answer / the re-read after an error). */
   public void answered(boolean indexMoved) {
-    lastAnswerNanos = System.nanoTime();
-    answeredOnce = true;
+    current = true;
     consecutiveErrors = 0;
     (indexMoved ? newIndex : sameIndex).incrementAndGet();
   }
 
   /** A request failed; the {@code consecutive}th in a row. */
   public void failed(int consecutive) {
+    if (current) {
+      staleSinceNanos = System.nanoTime();
+      current = false;
+    }
     consecutiveErrors = consecutive;
     errors.incrementAndGet();
   }
@@ -79,9 +86,14 @@ public final class WatchMetrics {
     }
   }
 
-  /** Seconds since the last successful answer (since the watch started, before the first). */
+  /**
+   * 0 while the last request was answered; else the seconds since the answer was last known current: since the
+   * watch started (no answer yet) or since the error streak began. Not "since the last answer": a healthy blocking
+   * query is held by the agent up to its wait (5 min by default) and answers at once on any change, so the list is
+   * current all that time.
+   */
   double stalenessSeconds(long nowNanos) {
-    return Math.max(0, nowNanos - lastAnswerNanos) / 1e9;
+    return current ? 0 : Math.max(0, nowNanos - staleSinceNanos) / 1e9;
   }
 
   long instancesIn(int state) {
