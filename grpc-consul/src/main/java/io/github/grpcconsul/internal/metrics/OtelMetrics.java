@@ -74,8 +74,9 @@ final class OtelMetrics extends ConsulMetrics {
 
   private final Map<Attributes, WatchGroup> watchGroups = new HashMap<>(); // guarded by this
   private final Map<Attributes, RegistrationGroup> registrationGroups = new HashMap<>(); // guarded by this
-  /** method, endpoint, host, port, status, error type → attributes; bounded as the attribute values are. */
-  private final Map<List<Object>, Attributes> requestAttributes = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Request attribute values → attributes; bounded as the attribute values are (and capped). */
+  private final Map<RequestKey, Attributes> requestAttributes = new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile RequestKey lastRequest;
 
   private OtelMetrics(OpenTelemetry otel) {
     MeterBuilder mb = otel.getMeterProvider().meterBuilder(SCOPE);
@@ -177,25 +178,52 @@ final class OtelMetrics extends ConsulMetrics {
     try {
       String errorType = error != null ? error.getClass().getName()
           : status >= 400 ? Integer.toString(status) : null;
-      List<Object> key = List.of(method, endpoint, host, port, status, errorType == null ? "" : errorType);
-      Attributes attributes = requestAttributes.get(key);
-      if (attributes == null) {
-        AttributesBuilder b = Attributes.builder().put(METHOD, method).put(URL_TEMPLATE, endpoint)
-            .put(SERVER_ADDRESS, host).put(SERVER_PORT, (long) port);
-        if (status > 0) {
-          b.put(STATUS_CODE, (long) status);
+      RequestKey k = lastRequest;
+      if (k == null || !k.matches(method, endpoint, host, port, status, errorType)) {
+        k = new RequestKey(method, endpoint, host, port, status, errorType, null);
+        Attributes attributes = requestAttributes.get(k);
+        if (attributes == null) {
+          AttributesBuilder b = Attributes.builder().put(METHOD, method).put(URL_TEMPLATE, endpoint)
+              .put(SERVER_ADDRESS, host).put(SERVER_PORT, (long) port);
+          if (status > 0) {
+            b.put(STATUS_CODE, (long) status);
+          }
+          if (errorType != null) {
+            b.put(ERROR_TYPE, errorType);
+          }
+          attributes = b.build();
+          if (requestAttributes.size() < 1024) {
+            requestAttributes.put(k, attributes);
+          }
         }
-        if (errorType != null) {
-          b.put(ERROR_TYPE, errorType);
-        }
-        attributes = b.build();
-        if (requestAttributes.size() < 1024) {
-          requestAttributes.put(key, attributes);
-        }
+        k = new RequestKey(method, endpoint, host, port, status, errorType, attributes);
+        lastRequest = k;
       }
-      requestDuration.record(nanos / 1e9, attributes);
+      requestDuration.record(nanos / 1e9, k.attributes);
     } catch (RuntimeException | LinkageError e) {
       logger.log(Level.FINE, "consul: recording a request failed", e);
+    }
+  }
+
+  /**
+   * A request's attribute values; {@code attributes} is ignored by equals. The last one used is kept, so the steady
+   * state (the same endpoint answering 200 again) allocates nothing.
+   */
+  private record RequestKey(String method, String endpoint, String host, int port, int status, String errorType,
+      Attributes attributes) {
+    boolean matches(String m, String e, String h, int p, int s, String t) {
+      return p == port && s == status && m.equals(method) && e.equals(endpoint) && h.equals(host)
+          && java.util.Objects.equals(t, errorType);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof RequestKey r && r.matches(method, endpoint, host, port, status, errorType);
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Objects.hash(method, endpoint, host, port, status, errorType);
     }
   }
 
