@@ -101,13 +101,15 @@ public class WatchUpdateBenchmark {
    * A load-insensitive cross-check of the JMH figures: the three variants in one thread, interleaved round by round
    * (so drift and neighbours' load hit all three alike), each round timed with the thread's CPU time. Prints CPU
    * µs per change and each variant's cost relative to {@code off}. Arguments: instances (default 10), rounds
-   * (default 40; the first quarter warms up), changes per round (default 2000).
+   * (default 40; the first quarter warms up), changes per round (default 2000), and optionally one variant only
+   * (for {@code perf stat -e instructions}: two runs with different round counts, the difference divided by the
+   * difference in changes gives instructions per change without the JVM's start and most of the JIT's work).
    */
   public static void main(String[] args) throws IOException {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 10;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 40;
     int perRound = args.length > 2 ? Integer.parseInt(args[2]) : 2000;
-    String[] modes = {"off", "noop", "sdk"};
+    String[] modes = args.length > 3 ? new String[] {args[3]} : new String[] {"off", "noop", "sdk"};
     WatchUpdateBenchmark[] b = new WatchUpdateBenchmark[modes.length];
     for (int i = 0; i < modes.length; i++) {
       b[i] = new WatchUpdateBenchmark();
@@ -117,6 +119,7 @@ public class WatchUpdateBenchmark {
     }
     java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
     long[] cpu = new long[modes.length];
+    long[][] perRoundCpu = new long[modes.length][rounds];
     long sink = 0;
     for (int r = 0; r < rounds; r++) {
       for (int k = 0; k < modes.length; k++) {
@@ -126,6 +129,7 @@ public class WatchUpdateBenchmark {
           sink += b[i].change().version();
         }
         long t1 = mx.getCurrentThreadCpuTime();
+        perRoundCpu[i][r] = t1 - t0;
         if (r >= rounds / 4) {
           cpu[i] += t1 - t0;
         }
@@ -135,8 +139,14 @@ public class WatchUpdateBenchmark {
     double off = cpu[0] / (double) measured / 1e3;
     for (int i = 0; i < modes.length; i++) {
       double us = cpu[i] / (double) measured / 1e3;
-      System.out.printf("%-5s instances=%d  %.3f us CPU/change  %+.2f %% vs off%n", modes[i], n, us,
-          (us / off - 1) * 100);
+      // The median over rounds of (this round's variant / this round's off): a load spike hits one round, not all.
+      double[] ratios = new double[rounds - rounds / 4];
+      for (int r = rounds / 4; r < rounds; r++) {
+        ratios[r - rounds / 4] = perRoundCpu[i][r] / (double) perRoundCpu[0][r];
+      }
+      java.util.Arrays.sort(ratios);
+      System.out.printf("%-5s instances=%d  %.3f us CPU/change  %+.2f %% vs off (sums), %+.2f %% (median of rounds)%n",
+          modes[i], n, us, (us / off - 1) * 100, (ratios[ratios.length / 2] - 1) * 100);
     }
     for (WatchUpdateBenchmark x : b) {
       x.tearDown();
