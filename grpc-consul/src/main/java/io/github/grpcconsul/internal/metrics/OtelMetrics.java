@@ -11,6 +11,7 @@ import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.MeterBuilder;
 import io.opentelemetry.api.metrics.ObservableDoubleMeasurement;
 import io.opentelemetry.api.metrics.ObservableLongMeasurement;
+import io.opentelemetry.api.metrics.ObservableMeasurement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -141,35 +142,30 @@ final class OtelMetrics extends ConsulMetrics {
   @Override
   public WatchMetrics watch(String service, String datacenter, String agentHost, int agentPort) {
     Attributes attributes = agentAttributes(service, datacenter, agentHost, agentPort);
-    WatchGroup group;
-    WatchMetrics metrics;
-    synchronized (this) {
-      group = watchGroups.computeIfAbsent(attributes, WatchGroup::new);
-      metrics = new WatchMetrics(group);
-      group.members.add(metrics);
-      if (group.members.size() > 1) {
-        return metrics;
-      }
-    }
-    group.register();
-    return metrics;
+    return join(watchGroups, attributes, WatchGroup::new, WatchMetrics::new);
   }
 
   @Override
   public RegistrationMetrics registration(String service, String agentHost, int agentPort) {
     Attributes attributes = agentAttributes(service, null, agentHost, agentPort);
-    RegistrationGroup group;
-    RegistrationMetrics metrics;
+    return join(registrationGroups, attributes, RegistrationGroup::new, RegistrationMetrics::new);
+  }
+
+  /** A new member of the group for {@code attributes}; the group's first member registers its callback. */
+  private <M, G extends Group<M>> M join(Map<Attributes, G> groups, Attributes attributes,
+      java.util.function.Function<Attributes, G> newGroup, java.util.function.Function<G, M> newMember) {
+    G group;
+    M member;
     synchronized (this) {
-      group = registrationGroups.computeIfAbsent(attributes, RegistrationGroup::new);
-      metrics = new RegistrationMetrics(group);
-      group.members.add(metrics);
+      group = groups.computeIfAbsent(attributes, newGroup);
+      member = newMember.apply(group);
+      group.members.add(member);
       if (group.members.size() > 1) {
-        return metrics;
+        return member;
       }
     }
     group.register();
-    return metrics;
+    return member;
   }
 
   @Override
@@ -227,39 +223,43 @@ final class OtelMetrics extends ConsulMetrics {
     }
   }
 
-  /** Watches with one set of attributes, and their one callback. */
-  private final class WatchGroup implements WatchMetrics.Owner, Runnable {
+  /**
+   * Members (watches or registrations) with one set of attributes, and their one batch callback: registered by the
+   * first member, closed with the last. A member that leaves while others stay hands its counts over
+   * ({@link #retire}).
+   */
+  private abstract class Group<M> implements Runnable {
     final Attributes attributes;
-    final Attributes[] byHealth = new Attributes[WatchMetrics.HEALTH_STATES.length];
-    final Attributes[] byOutcome = new Attributes[WatchMetrics.OUTCOMES.length];
-    final List<WatchMetrics> members = new ArrayList<>(1); // guarded by OtelMetrics.this
-    // guarded by OtelMetrics.this: the counts of members that left while the group went on
-    long retiredUpdates;
-    final long[] retiredRequests = new long[WatchMetrics.OUTCOMES.length];
-    BatchCallback callback; // guarded by OtelMetrics.this
+    final List<M> members = new ArrayList<>(1); // guarded by OtelMetrics.this
+    private final Map<Attributes, ? extends Group<M>> table;
+    private BatchCallback callback; // guarded by OtelMetrics.this
 
-    WatchGroup(Attributes attributes) {
+    Group(Attributes attributes, Map<Attributes, ? extends Group<M>> table) {
       this.attributes = attributes;
-      for (int i = 0; i < byHealth.length; i++) {
-        byHealth[i] = attributes.toBuilder().put(HEALTH_STATE, WatchMetrics.HEALTH_STATES[i]).build();
-      }
-      for (int i = 0; i < byOutcome.length; i++) {
-        byOutcome[i] = attributes.toBuilder().put(OUTCOME, WatchMetrics.OUTCOMES[i]).build();
-      }
+      this.table = table;
     }
 
-    void register() {
+    /** The observable instruments this group's callback records. */
+    abstract ObservableMeasurement[] instruments();
+
+    /** Under the monitor: {@code member} leaves while the group goes on; keep its counts. */
+    abstract void retire(M member);
+
+    /** Records the members' values; {@code now} is a copy of the members, taken under the monitor. */
+    abstract void observe(List<M> now);
+
+    final void register() {
       BatchCallback cb;
       try {
-        cb = meter.batchCallback(this, watchInstances, watchUpdates, watchStaleness, watchConsecutiveErrors,
-            watchRequests);
+        ObservableMeasurement[] all = instruments();
+        cb = meter.batchCallback(this, all[0], java.util.Arrays.copyOfRange(all, 1, all.length));
       } catch (RuntimeException | LinkageError e) {
         logger.log(Level.FINE, "consul: registering a metrics callback failed", e);
         return;
       }
       boolean orphan;
       synchronized (OtelMetrics.this) {
-        orphan = members.isEmpty(); // closed before the callback was registered
+        orphan = members.isEmpty(); // the only member left before the callback was registered
         if (!orphan) {
           callback = cb;
         }
@@ -269,22 +269,18 @@ final class OtelMetrics extends ConsulMetrics {
       }
     }
 
-    @Override
-    public void closed(WatchMetrics m) {
+    final void leave(M member) {
       BatchCallback close = null;
       synchronized (OtelMetrics.this) {
-        if (!members.remove(m)) {
+        if (!members.remove(member)) {
           return;
         }
         if (members.isEmpty()) {
-          watchGroups.remove(attributes, this);
+          table.remove(attributes, this);
           close = callback;
           callback = null;
         } else {
-          retiredUpdates += m.updates.get();
-          for (int i = 0; i < retiredRequests.length; i++) {
-            retiredRequests[i] += m.requests(i);
-          }
+          retire(member);
         }
       }
       if (close != null) {
@@ -293,88 +289,115 @@ final class OtelMetrics extends ConsulMetrics {
     }
 
     @Override
-    public void run() {
+    public final void run() {
       try {
-        WatchMetrics[] now;
-        long updates;
-        long[] requests;
+        List<M> now;
         synchronized (OtelMetrics.this) {
-          now = members.toArray(new WatchMetrics[0]);
-          updates = retiredUpdates;
-          requests = retiredRequests.clone();
-        }
-        if (now.length == 0) {
-          return;
-        }
-        long nanos = System.nanoTime();
-        double staleness = 0;
-        long errors = 0;
-        long[] health = new long[byHealth.length];
-        for (WatchMetrics m : now) {
-          staleness = Math.max(staleness, m.stalenessSeconds(nanos));
-          errors = Math.max(errors, m.consecutiveErrors);
-          updates += m.updates.get();
-          for (int i = 0; i < health.length; i++) {
-            health[i] += m.instancesIn(i);
+          if (members.isEmpty()) {
+            return;
           }
-          for (int i = 0; i < requests.length; i++) {
-            requests[i] += m.requests(i);
-          }
+          now = new ArrayList<>(members);
         }
-        for (int i = 0; i < health.length; i++) {
-          watchInstances.record(health[i], byHealth[i]);
-        }
-        for (int i = 0; i < requests.length; i++) {
-          watchRequests.record(requests[i], byOutcome[i]);
-        }
-        watchUpdates.record(updates, attributes);
-        watchStaleness.record(staleness, attributes);
-        watchConsecutiveErrors.record(errors, attributes);
+        observe(now);
       } catch (RuntimeException e) {
-        logger.log(Level.FINE, "consul: collecting watch metrics failed", e);
+        logger.log(Level.FINE, "consul: collecting metrics failed", e);
       }
+    }
+
+    /** {@code attributes} plus {@code key} = each of {@code values}. */
+    final Attributes[] with(AttributeKey<String> key, String[] values) {
+      Attributes[] out = new Attributes[values.length];
+      for (int i = 0; i < values.length; i++) {
+        out[i] = attributes.toBuilder().put(key, values[i]).build();
+      }
+      return out;
     }
   }
 
-  /** Registrations with one set of attributes, and their one callback. */
-  private final class RegistrationGroup implements RegistrationMetrics.Owner, Runnable {
-    final Attributes attributes;
-    final Attributes[] byState = new Attributes[RegistrationMetrics.STATES.length];
-    final Attributes[] byOutcome = new Attributes[RegistrationMetrics.OUTCOMES.length];
-    final List<RegistrationMetrics> members = new ArrayList<>(1); // guarded by OtelMetrics.this
-    long retiredOk; // guarded by OtelMetrics.this, as the two below
-    long retiredFailed;
-    long retiredReregistrations;
-    BatchCallback callback;
+  private final class WatchGroup extends Group<WatchMetrics> implements WatchMetrics.Owner {
+    final Attributes[] byHealth = with(HEALTH_STATE, WatchMetrics.HEALTH_STATES);
+    final Attributes[] byOutcome = with(OUTCOME, WatchMetrics.OUTCOMES);
+    // guarded by OtelMetrics.this: the counts of members that left while the group went on
+    long retiredUpdates;
+    final long[] retiredRequests = new long[WatchMetrics.OUTCOMES.length];
 
-    RegistrationGroup(Attributes attributes) {
-      this.attributes = attributes;
-      for (int i = 0; i < byState.length; i++) {
-        byState[i] = attributes.toBuilder().put(REGISTRATION_STATE, RegistrationMetrics.STATES[i]).build();
-      }
-      for (int i = 0; i < byOutcome.length; i++) {
-        byOutcome[i] = attributes.toBuilder().put(OUTCOME, RegistrationMetrics.OUTCOMES[i]).build();
+    WatchGroup(Attributes attributes) {
+      super(attributes, watchGroups);
+    }
+
+    @Override
+    ObservableMeasurement[] instruments() {
+      return new ObservableMeasurement[] {watchInstances, watchUpdates, watchStaleness, watchConsecutiveErrors,
+          watchRequests};
+    }
+
+    @Override
+    public void closed(WatchMetrics m) {
+      leave(m);
+    }
+
+    @Override
+    void retire(WatchMetrics m) {
+      retiredUpdates += m.updates.get();
+      for (int i = 0; i < retiredRequests.length; i++) {
+        retiredRequests[i] += m.requests(i);
       }
     }
 
-    void register() {
-      BatchCallback cb;
-      try {
-        cb = meter.batchCallback(this, registrationState, registrationHeartbeats, registrationReregistrations);
-      } catch (RuntimeException | LinkageError e) {
-        logger.log(Level.FINE, "consul: registering a metrics callback failed", e);
-        return;
-      }
-      boolean orphan;
+    @Override
+    void observe(List<WatchMetrics> now) {
+      long updates;
+      long[] requests;
       synchronized (OtelMetrics.this) {
-        orphan = members.isEmpty();
-        if (!orphan) {
-          callback = cb;
+        updates = retiredUpdates;
+        requests = retiredRequests.clone();
+      }
+      long nanos = System.nanoTime();
+      double staleness = 0;
+      long errors = 0;
+      long[] health = new long[byHealth.length];
+      for (WatchMetrics m : now) {
+        staleness = Math.max(staleness, m.stalenessSeconds(nanos));
+        errors = Math.max(errors, m.consecutiveErrors);
+        updates += m.updates.get();
+        for (int i = 0; i < health.length; i++) {
+          health[i] += m.instancesIn(i);
+        }
+        for (int i = 0; i < requests.length; i++) {
+          requests[i] += m.requests(i);
         }
       }
-      if (orphan) {
-        cb.close();
+      for (int i = 0; i < health.length; i++) {
+        watchInstances.record(health[i], byHealth[i]);
       }
+      for (int i = 0; i < requests.length; i++) {
+        watchRequests.record(requests[i], byOutcome[i]);
+      }
+      watchUpdates.record(updates, attributes);
+      watchStaleness.record(staleness, attributes);
+      watchConsecutiveErrors.record(errors, attributes);
+    }
+  }
+
+  private final class RegistrationGroup extends Group<RegistrationMetrics> implements RegistrationMetrics.Owner {
+    final Attributes[] byState = with(REGISTRATION_STATE, RegistrationMetrics.STATES);
+    final Attributes[] byOutcome = with(OUTCOME, RegistrationMetrics.OUTCOMES);
+    long retiredOk; // guarded by OtelMetrics.this, as the two below
+    long retiredFailed;
+    long retiredReregistrations;
+
+    RegistrationGroup(Attributes attributes) {
+      super(attributes, registrationGroups);
+    }
+
+    @Override
+    ObservableMeasurement[] instruments() {
+      return new ObservableMeasurement[] {registrationState, registrationHeartbeats, registrationReregistrations};
+    }
+
+    @Override
+    public void closed(RegistrationMetrics m) {
+      leave(m);
     }
 
     @Override
@@ -387,59 +410,35 @@ final class OtelMetrics extends ConsulMetrics {
     }
 
     @Override
-    public void closed(RegistrationMetrics m) {
-      BatchCallback close = null;
-      synchronized (OtelMetrics.this) {
-        if (!members.remove(m)) {
-          return;
-        }
-        if (members.isEmpty()) {
-          registrationGroups.remove(attributes, this);
-          close = callback;
-          callback = null;
-        } else {
-          retiredOk += m.beatsOk.get();
-          retiredFailed += m.beatsFailed.get();
-          retiredReregistrations += m.reregistrations.get();
-        }
-      }
-      if (close != null) {
-        close.close();
-      }
+    void retire(RegistrationMetrics m) {
+      retiredOk += m.beatsOk.get();
+      retiredFailed += m.beatsFailed.get();
+      retiredReregistrations += m.reregistrations.get();
     }
 
     @Override
-    public void run() {
-      try {
-        RegistrationMetrics[] now;
-        long ok;
-        long failed;
-        long again;
-        synchronized (OtelMetrics.this) {
-          now = members.toArray(new RegistrationMetrics[0]);
-          ok = retiredOk;
-          failed = retiredFailed;
-          again = retiredReregistrations;
-        }
-        if (now.length == 0) {
-          return;
-        }
-        long[] states = new long[byState.length];
-        for (RegistrationMetrics m : now) {
-          states[m.state]++;
-          ok += m.beatsOk.get();
-          failed += m.beatsFailed.get();
-          again += m.reregistrations.get();
-        }
-        for (int i = 0; i < states.length; i++) {
-          registrationState.record(states[i], byState[i]);
-        }
-        registrationHeartbeats.record(ok, byOutcome[0]);
-        registrationHeartbeats.record(failed, byOutcome[1]);
-        registrationReregistrations.record(again, attributes);
-      } catch (RuntimeException e) {
-        logger.log(Level.FINE, "consul: collecting registration metrics failed", e);
+    void observe(List<RegistrationMetrics> now) {
+      long ok;
+      long failed;
+      long again;
+      synchronized (OtelMetrics.this) {
+        ok = retiredOk;
+        failed = retiredFailed;
+        again = retiredReregistrations;
       }
+      long[] states = new long[byState.length];
+      for (RegistrationMetrics m : now) {
+        states[m.state]++;
+        ok += m.beatsOk.get();
+        failed += m.beatsFailed.get();
+        again += m.reregistrations.get();
+      }
+      for (int i = 0; i < states.length; i++) {
+        registrationState.record(states[i], byState[i]);
+      }
+      registrationHeartbeats.record(ok, byOutcome[0]);
+      registrationHeartbeats.record(failed, byOutcome[1]);
+      registrationReregistrations.record(again, attributes);
     }
   }
 }
