@@ -43,6 +43,11 @@ public final class ConsulConfig {
       }
 
       @Override
+      public Object openTelemetry(ConsulConfig config) {
+        return config.openTelemetry;
+      }
+
+      @Override
       public ConsulConfig fromEnvironment(Map<String, String> env) {
         return ConsulConfig.fromEnvironment(env);
       }
@@ -71,6 +76,8 @@ public final class ConsulConfig {
   private final String tlsServerName;
   private final Duration connectTimeout;
   private final Duration requestTimeout;
+  /** An io.opentelemetry.api.OpenTelemetry, or null (the global one); Object so this class loads without the API. */
+  private final Object openTelemetry;
 
   private ConsulConfig(Builder b) {
     if ((b.clientCertFile == null) != (b.clientKeyFile == null)) {
@@ -92,6 +99,7 @@ public final class ConsulConfig {
     this.tlsServerName = b.tlsServerName;
     this.connectTimeout = b.connectTimeout;
     this.requestTimeout = b.requestTimeout;
+    this.openTelemetry = b.openTelemetry;
   }
 
   /** The defaults: agent at {@code 127.0.0.1:8500}, no token, plain HTTP, certificate verification on. */
@@ -188,6 +196,7 @@ public final class ConsulConfig {
     b.tlsServerName = tlsServerName;
     b.connectTimeout = connectTimeout;
     b.requestTimeout = requestTimeout;
+    b.openTelemetry = openTelemetry;
     return b;
   }
 
@@ -250,7 +259,8 @@ public final class ConsulConfig {
     return tls == c.tls && tlsVerify == c.tlsVerify && addresses.equals(c.addresses) && token.equals(c.token)
         && Objects.equals(caCertFile, c.caCertFile) && Objects.equals(clientCertFile, c.clientCertFile)
         && Objects.equals(clientKeyFile, c.clientKeyFile) && Objects.equals(tlsServerName, c.tlsServerName)
-        && connectTimeout.equals(c.connectTimeout) && requestTimeout.equals(c.requestTimeout);
+        && connectTimeout.equals(c.connectTimeout) && requestTimeout.equals(c.requestTimeout)
+        && openTelemetry == c.openTelemetry;
   }
 
   @Override
@@ -289,6 +299,7 @@ public final class ConsulConfig {
     private String tlsServerName;
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration requestTimeout = Duration.ofSeconds(10);
+    private Object openTelemetry;
 
     private Builder() {}
 
@@ -383,6 +394,20 @@ public final class ConsulConfig {
     /** Timeout of non-blocking calls (default 10 s). */
     public Builder requestTimeout(Duration timeout) {
       this.requestTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Where the library's metrics go (the README's Observability section lists them): the resolver's watches, the
+     * requests to Consul and the registrations made with this configuration. Default (or null):
+     * {@code GlobalOpenTelemetry} as it is when a connection to the agent is made (by the OpenTelemetry Java agent
+     * or {@code GlobalOpenTelemetry.set}); the library never calls {@code GlobalOpenTelemetry.get()}, which would
+     * fix the global instance to a no-op. Needs {@code io.opentelemetry:opentelemetry-api} on the class path, an
+     * optional dependency: without it the library records nothing. Two configurations are equal only with the same
+     * instance.
+     */
+    public Builder openTelemetry(io.opentelemetry.api.OpenTelemetry openTelemetry) {
+      this.openTelemetry = openTelemetry;
       return this;
     }
 

@@ -5,7 +5,11 @@ import io.github.grpcconsul.internal.registration.GracefulShutdown;
 import io.github.grpcconsul.internal.registration.RegistrationLoop;
 import io.github.grpcconsul.internal.registration.RegistrationSettings;
 import io.github.grpcconsul.registration.RegistrationStatus.State;
+import io.github.grpcconsul.internal.consul.ConfigAccess;
+import io.github.grpcconsul.internal.consul.ConsulAddress;
 import io.github.grpcconsul.internal.consul.ConsulClient;
+import io.github.grpcconsul.internal.metrics.ConsulMetrics;
+import io.github.grpcconsul.internal.metrics.RegistrationMetrics;
 import io.github.grpcconsul.consul.ConsulConfig;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
@@ -88,6 +92,8 @@ public final class ConsulRegistration implements AutoCloseable {
   private ScheduledThreadPoolExecutor executor;
   private ConsulClient client;
   private RegistrationLoop loop;
+  /** Set by start(); read in updateStatus under the status lock. */
+  private volatile RegistrationMetrics metrics;
   private CheckStatus checkStatus = CheckStatus.PASSING;
   private String note = "";
   private CompletableFuture<Void> shutdown;
@@ -148,8 +154,11 @@ public final class ConsulRegistration implements AutoCloseable {
           return thread;
         });
         executor.setRemoveOnCancelPolicy(true);
+        ConsulAddress agent = ConfigAccess.addresses(settings.consul()).get(0);
+        metrics = ConsulMetrics.of(settings.consul()).registration(settings.serviceName(), agent.host(),
+            agent.port());
         loop = new RegistrationLoop(settings, client, executor,
-            (state, failure, description) -> updateStatus(state, failure, description, false));
+            (state, failure, description) -> updateStatus(state, failure, description, false), metrics);
         loop.setHealth(checkStatus, note);
         setServingStatus(servingStatus(checkStatus));
         starting = loop;
@@ -239,6 +248,10 @@ public final class ConsulRegistration implements AutoCloseable {
         description = description + "; never registered, last failure: " + lastFailureDescription;
       }
       status = RegistrationStatus.of(state, failure, description, clock.instant());
+      RegistrationMetrics m = metrics;
+      if (m != null) {
+        m.state(state.name());
+      }
       statusLock.notifyAll();
       for (StatusListener l : listeners) {
         if (l.enqueue(status)) {
@@ -398,6 +411,13 @@ public final class ConsulRegistration implements AutoCloseable {
     } finally {
       removeShutdownHook();
       updateStatus(State.STOPPED, null, "stopped", true);
+      RegistrationMetrics m = metrics;
+      if (m != null) {
+        if (steps.leaveNanos() >= 0) {
+          m.drained(steps.leaveNanos());
+        }
+        m.close(); // the registration's series go with it
+      }
       done.complete(null);
       if (interrupted) {
         Thread.currentThread().interrupt();
@@ -442,6 +462,9 @@ public final class ConsulRegistration implements AutoCloseable {
         executor.shutdownNow();
         executor.awaitTermination(5, TimeUnit.SECONDS);
         client.close();
+        if (metrics != null) {
+          metrics.close();
+        }
       }
     }
     if (settings.server() != null) {

@@ -128,6 +128,21 @@ class ConsulConfigTest {
         .isNotEqualTo(ConsulConfig.newBuilder().address("a:1").token("u").build());
   }
 
+  @Test
+  void openTelemetry_keptByToBuilder_comparedByIdentity_nullMeansGlobal() {
+    try (io.opentelemetry.sdk.OpenTelemetrySdk a = io.opentelemetry.sdk.OpenTelemetrySdk.builder().build();
+        io.opentelemetry.sdk.OpenTelemetrySdk b = io.opentelemetry.sdk.OpenTelemetrySdk.builder().build()) {
+      ConsulConfig plain = ConsulConfig.newBuilder().build();
+      ConsulConfig withA = ConsulConfig.newBuilder().openTelemetry(a).build();
+      assertThat(ConfigAccess.openTelemetry(plain)).isNull();
+      assertThat(ConfigAccess.openTelemetry(withA)).isSameAs(a);
+      assertThat(ConfigAccess.openTelemetry(withA.toBuilder().address("10.0.0.1:8500").build())).isSameAs(a);
+      assertThat(withA).isEqualTo(ConsulConfig.newBuilder().openTelemetry(a).build()).isNotEqualTo(plain)
+          .isNotEqualTo(ConsulConfig.newBuilder().openTelemetry(b).build());
+      assertThat(withA.toBuilder().openTelemetry(null).build()).isEqualTo(plain);
+    }
+  }
+
   private static ConsulConfig env(String name, String value) {
     return ConsulConfig.fromEnvironment(Map.of(name, value));
   }

@@ -112,7 +112,7 @@ public class HealthParseBenchmark {
   }
 
   /** The same shape as Consul 1.16 output (consul-http-api.md §3.1): node check first, mesh fields, indexes. */
-  static String realisticResponse(int n) throws IOException {
+  public static String realisticResponse(int n) throws IOException {
     StringWriter out = new StringWriter();
     JsonWriter w = new JsonWriter(out);
     w.beginArray();

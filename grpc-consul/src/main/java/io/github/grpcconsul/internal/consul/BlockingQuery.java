@@ -76,6 +76,9 @@ public final class BlockingQuery<T> {
 
     /** A failed request; the loop retries after a backoff. {@code consecutiveFailures} starts at 1. */
     void onError(Throwable error, int consecutiveFailures);
+
+    /** An answer whose index did not move (the wait ran out, or nothing this query sees changed); for metrics. */
+    default void onUnchanged(QueryResult<T> result) {}
   }
 
   private final Fetcher<T> fetcher;
@@ -281,6 +284,12 @@ public final class BlockingQuery<T> {
         listener.onResult(result.value(), result);
       } catch (RuntimeException e) {
         logger.log(Level.WARNING, "blocking-query listener threw from onResult", e);
+      }
+    } else {
+      try {
+        listener.onUnchanged(result);
+      } catch (RuntimeException e) {
+        logger.log(Level.WARNING, "blocking-query listener threw from onUnchanged", e);
       }
     }
     synchronized (lock) {

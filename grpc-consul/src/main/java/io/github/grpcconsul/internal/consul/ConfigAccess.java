@@ -23,6 +23,9 @@ public final class ConfigAccess {
     /** Whether any address is reached over HTTPS. */
     boolean usesTls(ConsulConfig config);
 
+    /** The {@code io.opentelemetry.api.OpenTelemetry} given to the builder, or null for the global one. */
+    Object openTelemetry(ConsulConfig config);
+
     /** {@link ConsulConfig#fromEnvironment()} over the given variables instead of the process's. */
     ConsulConfig fromEnvironment(Map<String, String> env);
   }
@@ -56,6 +59,14 @@ public final class ConfigAccess {
   /** Whether any address of {@code config} is reached over HTTPS. */
   public static boolean usesTls(ConsulConfig config) {
     return accessor.usesTls(config);
+  }
+
+  /**
+   * The {@code io.opentelemetry.api.OpenTelemetry} the config names (typed {@code Object} so this class needs no
+   * OpenTelemetry on the class path), or null: use {@code GlobalOpenTelemetry}.
+   */
+  public static Object openTelemetry(ConsulConfig config) {
+    return accessor.openTelemetry(config);
   }
 
   /** A config read from {@code env} as if it were the process environment (tests, tools). */

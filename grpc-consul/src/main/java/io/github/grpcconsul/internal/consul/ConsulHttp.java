@@ -1,6 +1,7 @@
 package io.github.grpcconsul.internal.consul;
 
 import io.github.grpcconsul.consul.ConsulConfig;
+import io.github.grpcconsul.internal.metrics.ConsulMetrics;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -36,6 +37,7 @@ final class ConsulHttp {
   private final TlsProblems tlsProblems;
   private final List<ConsulAddress> addresses;
   private final boolean forceTls;
+  private final ConsulMetrics metrics;
   private final AtomicInteger preferred = new AtomicInteger();
   private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
   /** Every HTTP exchange started (each address tried counts), probes included. */
@@ -49,6 +51,7 @@ final class ConsulHttp {
     this.tlsProblems = new TlsProblems(config, clients.observations(), this::sendPlain, clients::clientChain);
     this.addresses = ConfigAccess.addresses(config);
     this.forceTls = config.tls();
+    this.metrics = ConsulMetrics.of(config);
   }
 
   /** A request: method, raw path (already encoded), query string (encoded, may be empty), body, timeout. */
@@ -139,6 +142,7 @@ final class ConsulHttp {
     }
     String what = req.method() + " " + req.path();
     f.whenComplete((resp, err) -> {
+      record(req, address, sent, resp, err);
       if (err == null) {
         IOException wrongProtocol = tlsProblems.wrongProtocolAnswer(uri, what, resp);
         if (wrongProtocol == null) {
@@ -164,6 +168,20 @@ final class ConsulHttp {
       tlsProblems.explain(uri, what, cause, generic, sent).thenAccept(io ->
           failed(http, req, token, result, current, start, tried, previous, io));
     });
+  }
+
+  /** One exchange for the request-duration metric; a cancelled one (a closed watch) is no request that failed. */
+  private void record(Request req, ConsulAddress address, long sent, HttpResponse<byte[]> resp, Throwable err) {
+    if (metrics.isNoop()) {
+      return;
+    }
+    long nanos = System.nanoTime() - sent;
+    Throwable cause = err == null ? null : ConsulFailures.unwrap(err);
+    if (cause instanceof java.util.concurrent.CancellationException) {
+      return;
+    }
+    metrics.request(req.method(), Endpoints.template(req.path()), address.host(), address.port(), nanos,
+        resp == null ? 0 : resp.statusCode(), cause);
   }
 
   /** Tries the next address, or fails the call when every address was tried. */

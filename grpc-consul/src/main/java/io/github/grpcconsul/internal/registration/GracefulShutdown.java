@@ -37,6 +37,8 @@ public final class GracefulShutdown {
   private boolean interrupted;
 
   /** {@code client}, {@code executor} and {@code loop} are null when the registration was never started. */
+  private long leaveNanos = -1;
+
   public GracefulShutdown(RegistrationSettings settings, ConsulClient client, ScheduledExecutorService executor,
       RegistrationLoop loop) {
     this.settings = settings;
@@ -45,8 +47,17 @@ public final class GracefulShutdown {
     this.loop = loop;
   }
 
+  /**
+   * How long the instance took to leave Consul: from the start of {@link #run} to the end of deregistration
+   * (not-serving, drain wait, deregister); -1 when it was never registered.
+   */
+  public long leaveNanos() {
+    return leaveNanos;
+  }
+
   /** Returns whether the calling thread was interrupted meanwhile (the caller restores the flag). */
   public boolean run() {
+    long began = System.nanoTime();
     HealthStatusManager health = settings.healthStatusManager();
     if (health != null) {
       health.setStatus(settings.serviceName(), ServingStatus.NOT_SERVING);
@@ -60,6 +71,9 @@ public final class GracefulShutdown {
         drain();
       }
       Throwable failure = awaitFailure("deregister", client.deregisterService(settings.id()));
+      if (everRegistered) {
+        leaveNanos = System.nanoTime() - began;
+      }
       if (failure == null) {
         logger.info("Deregistered service '" + settings.serviceName() + "' (ID " + settings.id() + ") from Consul");
       }

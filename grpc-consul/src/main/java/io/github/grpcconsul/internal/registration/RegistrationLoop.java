@@ -3,6 +3,7 @@ package io.github.grpcconsul.internal.registration;
 import io.github.grpcconsul.registration.ConsulRegistration;
 import io.github.grpcconsul.registration.RegistrationStatus.State;
 import io.github.grpcconsul.internal.consul.ConsulFailures;
+import io.github.grpcconsul.internal.metrics.RegistrationMetrics;
 import io.github.grpcconsul.internal.consul.Backoff;
 import io.github.grpcconsul.registration.CheckStatus;
 import io.github.grpcconsul.internal.consul.ConsulClient;
@@ -37,6 +38,7 @@ public final class RegistrationLoop {
   static final Duration CHECK_WAIT = Duration.ofMinutes(5);
 
   private final RegistrationSettings settings;
+  private final RegistrationMetrics metrics;
   private final ConsulClient client;
   private final ScheduledExecutorService scheduler;
   private final StatusSink statusSink;
@@ -76,6 +78,13 @@ public final class RegistrationLoop {
 
   public RegistrationLoop(RegistrationSettings settings, ConsulClient client, ScheduledExecutorService scheduler,
       StatusSink statusSink) {
+    this(settings, client, scheduler, statusSink, null);
+  }
+
+  /** With {@code metrics} (null: none) counting heartbeats and re-registrations. */
+  public RegistrationLoop(RegistrationSettings settings, ConsulClient client, ScheduledExecutorService scheduler,
+      StatusSink statusSink, RegistrationMetrics metrics) {
+    this.metrics = metrics;
     this.settings = settings;
     this.client = client;
     this.scheduler = scheduler;
@@ -167,6 +176,9 @@ public final class RegistrationLoop {
       return;
     }
     newGeneration();
+    if (everRegistered && metrics != null) {
+      metrics.reregistered();
+    }
     registered = true;
     registerFailures = 0;
     registerFailureLogged = false;
@@ -236,6 +248,9 @@ public final class RegistrationLoop {
     beatInFlight = false;
     boolean again = beatAgain;
     beatAgain = false;
+    if (metrics != null) {
+      metrics.heartbeat(failure == null);
+    }
     if (failure == null) {
       beatFailures = 0;
       beatFailureLogged = false;

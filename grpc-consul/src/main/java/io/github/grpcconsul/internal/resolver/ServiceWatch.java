@@ -2,6 +2,7 @@ package io.github.grpcconsul.internal.resolver;
 
 import io.github.grpcconsul.internal.consul.ConsulFailures;
 import io.github.grpcconsul.internal.consul.HealthEntry;
+import io.github.grpcconsul.internal.metrics.WatchMetrics;
 import io.grpc.Status;
 import java.util.List;
 import java.util.Objects;
@@ -32,6 +33,7 @@ final class ServiceWatch {
   private final boolean keepOrder;
   private final Executor lane;
   private final HostResolver hosts;
+  private final WatchMetrics metrics;
   private final List<Consumer<WatchState>> subscribers = new CopyOnWriteArrayList<>();
   private WatchState state = WatchState.INITIAL; // guarded by this
   private boolean failing; // guarded by this
@@ -45,10 +47,17 @@ final class ServiceWatch {
    * @param blockingExecutor where host names are resolved (may block); the watch runs its work there one at a time
    */
   ServiceWatch(String description, boolean keepOrder, Executor blockingExecutor, HostResolver hosts) {
+    this(description, keepOrder, blockingExecutor, hosts, null);
+  }
+
+  /** With {@code metrics} (null: none) told of every list published. */
+  ServiceWatch(String description, boolean keepOrder, Executor blockingExecutor, HostResolver hosts,
+      WatchMetrics metrics) {
     this.description = description;
     this.keepOrder = keepOrder;
     this.lane = new SerialExecutor(Objects.requireNonNull(blockingExecutor, "blockingExecutor"));
     this.hosts = Objects.requireNonNull(hosts, "hosts");
+    this.metrics = metrics;
   }
 
   /** Adds a subscriber and hands it the current state at once, when there is one. */
@@ -103,6 +112,9 @@ final class ServiceWatch {
       state = state.withInstances(instances);
       next = state;
     }
+    if (metrics != null) {
+      countHealth(instances);
+    }
     publish(next);
   }
 
@@ -138,6 +150,24 @@ final class ServiceWatch {
       }
       publish(next);
     });
+  }
+
+  /** Plain field writes for the metrics; once per published list, on the lane. */
+  private void countHealth(List<Instance> instances) {
+    int passing = 0;
+    int warning = 0;
+    int critical = 0;
+    int maintenance = 0;
+    for (Instance i : instances) {
+      switch (i.health()) {
+        case PASSING -> passing++;
+        case WARNING -> warning++;
+        case CRITICAL -> critical++;
+        default -> maintenance++;
+      }
+    }
+    metrics.instances(passing, warning, critical, maintenance);
+    metrics.delivered();
   }
 
   private void publish(WatchState next) {

@@ -7,6 +7,10 @@ import io.github.grpcconsul.internal.consul.GoDuration;
 import io.github.grpcconsul.internal.consul.HealthEntry;
 import io.github.grpcconsul.internal.consul.HealthQuery;
 import io.github.grpcconsul.internal.consul.QueryResult;
+import io.github.grpcconsul.internal.consul.ConsulAddress;
+import io.github.grpcconsul.internal.consul.ConfigAccess;
+import io.github.grpcconsul.internal.metrics.ConsulMetrics;
+import io.github.grpcconsul.internal.metrics.WatchMetrics;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -251,18 +255,28 @@ public final class WatchRegistry {
       return;
     }
     Executor blocking = BlockingExecutor.acquire();
-    ServiceWatch watch = new ServiceWatch(description, ref.key.query.near().isPresent(), blocking, hosts);
     HealthQuery query = ref.key.query;
+    ConsulAddress agent = ConfigAccess.addresses(consul.config()).get(0);
+    WatchMetrics metrics = ConsulMetrics.of(consul.config())
+        .watch(query.service(), query.datacenter().orElse(null), agent.host(), agent.port());
+    ServiceWatch watch = new ServiceWatch(description, query.near().isPresent(), blocking, hosts, metrics);
     BlockingQuery<List<HealthEntry>> blockingQuery = BlockingQuery.<List<HealthEntry>>newBuilder(
             (index, wait) -> consul.healthService(query, index, wait),
             new BlockingQuery.Listener<List<HealthEntry>>() {
               @Override
               public void onResult(List<HealthEntry> value, QueryResult<List<HealthEntry>> result) {
+                metrics.answered(true);
                 watch.onEntries(value);
               }
 
               @Override
+              public void onUnchanged(QueryResult<List<HealthEntry>> result) {
+                metrics.answered(false);
+              }
+
+              @Override
               public void onError(Throwable error, int consecutiveFailures) {
+                metrics.failed(consecutiveFailures);
                 watch.onError(error);
               }
             },
@@ -274,6 +288,7 @@ public final class WatchRegistry {
     synchronized (this) {
       ref.query = blockingQuery;
       ref.blocking = blocking;
+      ref.metrics = metrics;
     }
     blockingQuery.start();
     ref.started.complete(watch);
@@ -335,6 +350,7 @@ public final class WatchRegistry {
     ConsulClient closeClient = null;
     BlockingQuery<List<HealthEntry>> query;
     Executor blocking;
+    WatchMetrics metrics;
     synchronized (this) {
       if (ref.subscribers > 0 || ref.closed) {
         return;
@@ -342,6 +358,7 @@ public final class WatchRegistry {
       ref.closed = true;
       query = ref.query;
       blocking = ref.blocking;
+      metrics = ref.metrics;
       watches.values().remove(ref);
       if (--ref.client.watches == 0) {
         clients.values().remove(ref.client);
@@ -350,6 +367,9 @@ public final class WatchRegistry {
     }
     if (query != null) {
       query.cancel();
+    }
+    if (metrics != null) {
+      metrics.close(); // its series go with the watch
     }
     if (blocking != null) {
       BlockingExecutor.release(blocking);
@@ -421,6 +441,7 @@ public final class WatchRegistry {
     // guarded by the registry:
     BlockingQuery<List<HealthEntry>> query;
     Executor blocking;
+    WatchMetrics metrics;
     int subscribers;
     ScheduledFuture<?> lingerTimer;
     boolean closed;
