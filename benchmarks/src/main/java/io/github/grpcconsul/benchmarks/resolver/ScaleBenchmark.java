@@ -7,6 +7,7 @@ import io.github.grpcconsul.internal.consul.CheckStatus;
 import io.github.grpcconsul.internal.consul.ConsulClient;
 import io.github.grpcconsul.internal.consul.HealthResponseParser;
 import io.github.grpcconsul.internal.consul.ServiceDefinition;
+import io.github.grpcconsul.internal.resolver.UpdatePhases;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -46,6 +47,8 @@ public final class ScaleBenchmark {
   private static final String SERVICE = "scale";
   private static final int FIRST_PORT = 20000;
 
+  private static final List<String> phases = new ArrayList<>();
+
   private ScaleBenchmark() {}
 
   public static void main(String[] args) throws Exception {
@@ -64,6 +67,7 @@ public final class ScaleBenchmark {
     for (int n : sizes) {
       run(n, flips);
     }
+    phases.forEach(System.out::println);
     System.out.printf(Locale.ROOT, "end %s, load average %.1f%n", Instant.now(),
         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
   }
@@ -96,6 +100,14 @@ public final class ScaleBenchmark {
           System.out.printf(Locale.ROOT, "| %,d | %.1f / %.1f | %.1f | %.1f | %,d B | %,d |%n", n,
               endToEnd[endToEnd.length / 2] / 1e6, endToEnd[endToEnd.length - 1] / 1e6, cpuPerFlip / 1e6, parseMs,
               (heapWith - heapWithout) / n, body.length);
+          // Where the client's time goes: the same two answers (before and after one flip) through each phase.
+          consul.updateTtl("ttl:i0", CheckStatus.CRITICAL, "scale").get(10, TimeUnit.SECONDS);
+          byte[] flipped = body(agent);
+          consul.updateTtl("ttl:i0", CheckStatus.PASSING, "scale").get(10, TimeUnit.SECONDS);
+          double fetchMs = fetchMillis(agent, 10);
+          phases.add(String.format(Locale.ROOT, "%,d instances: the agent's render and transfer alone (a plain GET "
+              + "of the same answer, JDK HttpClient, p50 of 10) %.1f ms; client phases per change, thread CPU: %s", n,
+              fetchMs, UpdatePhases.measure(body, flipped, 10)));
         } finally {
           channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
         }
@@ -146,6 +158,17 @@ public final class ScaleBenchmark {
         URI.create("http://" + agent.httpAddress() + "/v1/health/service/" + SERVICE + "?passing=1")).build(),
         HttpResponse.BodyHandlers.ofByteArray());
     return response.body();
+  }
+
+  private static double fetchMillis(DevAgent agent, int rounds) throws Exception {
+    long[] t = new long[rounds];
+    for (int r = 0; r < rounds; r++) {
+      long t0 = System.nanoTime();
+      body(agent);
+      t[r] = System.nanoTime() - t0;
+    }
+    Arrays.sort(t);
+    return t[rounds / 2] / 1e6;
   }
 
   private static double parseCpuMillis(byte[] body) throws Exception {

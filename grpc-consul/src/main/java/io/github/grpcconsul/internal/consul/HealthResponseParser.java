@@ -62,6 +62,7 @@ public final class HealthResponseParser {
   private static final long HIGHS = 0x8080808080808080L;
   private static final long QUOTES = 0x2222222222222222L;
   private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
+  private static final long SPACES = 0x2020202020202020L;
   private static final long TRUE = Scanner.word("true".getBytes(StandardCharsets.US_ASCII), 0, 4);
   private static final long FALSE = Scanner.word("false".getBytes(StandardCharsets.US_ASCII), 0, 5);
   private static final long NULL = Scanner.word("null".getBytes(StandardCharsets.US_ASCII), 0, 4);
@@ -853,11 +854,18 @@ public final class HealthResponseParser {
       pos += n;
     }
 
-    /** The next non-whitespace byte, not consumed. */
+    /**
+     * The next non-whitespace byte, not consumed. Runs of spaces go eight at a time: a pretty-printed body (what
+     * {@code consul agent -dev} and {@code ?pretty} send) is about half indentation.
+     */
     private int peek() throws IOException {
       byte[] b = this.b;
       while (pos < end) {
         byte c = b[pos];
+        if (c == ' ' && pos + 8 <= end && (long) LONGS.get(b, pos) == SPACES) {
+          pos += 8;
+          continue;
+        }
         if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
           return c;
         }

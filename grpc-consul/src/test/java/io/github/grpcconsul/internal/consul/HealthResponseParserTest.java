@@ -86,6 +86,19 @@ class HealthResponseParserTest {
   }
 
   @Test
+  void prettyPrintedBodiesParseAsCompactOnes() throws IOException {
+    String compact = JsonTest.HEALTH;
+    String pretty = new com.google.gson.GsonBuilder().setPrettyPrinting()
+        .setFormattingStyle(com.google.gson.FormattingStyle.PRETTY.withIndent("        ")).create()
+        .toJson(com.google.gson.JsonParser.parseString(compact));
+
+    assertThat(parse(pretty)).isEqualTo(parse(compact));
+    assertThat(parse(pretty + "        ")).isEqualTo(parse(compact)); // spaces up to the very end
+    assertThat(parse("       [ ]        ")).isEmpty();
+    assertThatThrownBy(() -> parse("[        ")).isInstanceOf(java.io.EOFException.class);
+  }
+
+  @Test
   void namesAndValuesAroundTheWordBoundaries() throws IOException {
     // Field names of 7, 8, 9 and 17 bytes that share a prefix with ours must not match them; values of 8, 16 and
     // 17 bytes (one or two words, then the middle compared) share only when equal.
