@@ -158,6 +158,22 @@ public final class SpringScaleBenchmark {
       }
       System.out.printf(Locale.ROOT, "%s, %d services: all resolved %.0f ms after start, %d requests%n", contender,
           services, (System.nanoTime() - t0) / 1e6, agent.requestCount() - req0);
+      // Start-up is over when the agent's parked blocking queries stop growing for 10 s (ours parks one per
+      // service; grpc-spring one catalog watch).
+      int parked = -1;
+      long stableSince = System.nanoTime();
+      while (System.nanoTime() - stableSince < TimeUnit.SECONDS.toNanos(10)
+          && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(120)) {
+        int p = agent.parkedQueries();
+        if (p != parked) {
+          parked = p;
+          stableSince = System.nanoTime();
+        }
+        Thread.sleep(100);
+      }
+      System.out.printf(Locale.ROOT, "%s, %d services: %d blocking queries parked, stable from %.0f ms after start; "
+          + "%d requests until then%n", contender, services, parked, (stableSince - t0) / 1e6,
+          agent.requestCount() - req0);
       long[] heap = child.heap();
       long idle0 = agent.requestCount();
       Map<String, Long> idlePaths0 = byPath(agent);
@@ -165,6 +181,7 @@ public final class SpringScaleBenchmark {
       Thread.sleep(idle * 1000L);
       long idleRequests = agent.requestCount() - idle0;
       double idleCpu = (child.cpuNanos() - cpu0) / 1e6;
+      long idleThreads = child.heap()[1];
       Map<String, Long> idlePaths = diff(byPath(agent), idlePaths0);
       Random random = new Random(15);
       long churn0 = agent.requestCount();
@@ -186,10 +203,12 @@ public final class SpringScaleBenchmark {
       long[] heapAfter = child.heap();
       System.out.printf(Locale.ROOT, "%s, %d services: idle %.1f requests/min %s, client CPU %.0f ms/min; churn "
           + "(%d changes in %d s) %.1f requests/min %s, client CPU %.0f ms/min; heap after GC %.1f MiB (%.1f MiB over "
-          + "the process before its channels), %.1f MiB after churn; threads %d (%d before the channels)%n",
+          + "the process before its channels), %.1f MiB after churn; threads %d after start-up, %d after the idle minute (%d before"
+          + " the channels)%n",
           contender, services, idleRequests * 60.0 / idle, idlePaths, idleCpu * 60 / idle, changes, churn,
           churnRequests * 60.0 / churn, churnPaths, churnCpu * 60 / churn, heap[0] / 1048576.0,
-          (heap[0] - child.readyHeap) / 1048576.0, heapAfter[0] / 1048576.0, heap[1], child.readyThreads);
+          (heap[0] - child.readyHeap) / 1048576.0, heapAfter[0] / 1048576.0, heap[1], idleThreads,
+          child.readyThreads);
     }
   }
 
