@@ -39,6 +39,18 @@ public enum CheckStatus {
     if (status == null) {
       return CRITICAL;
     }
+    // Consul writes lower case: match that first, lower-casing only what does not match (one health answer can
+    // carry tens of thousands of statuses).
+    switch (status) {
+      case "passing":
+        return PASSING;
+      case "warning":
+        return WARNING;
+      case "critical":
+        return CRITICAL;
+      default:
+        break;
+    }
     switch (status.toLowerCase(Locale.ROOT)) {
       case "passing":
         return PASSING;

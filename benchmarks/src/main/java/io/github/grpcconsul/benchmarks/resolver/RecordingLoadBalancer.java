@@ -39,6 +39,53 @@ final class RecordingLoadBalancer extends LoadBalancer {
     this.helper = helper;
   }
 
+  /**
+   * Registers policy {@code recording} that prints {@code update <authority> <nanoTime> <addresses>} per update
+   * instead of queueing it: the child-process protocol of {@link OursScaleMain} and {@code SpringScaleMain}.
+   */
+  static void registerPrinting() {
+    LoadBalancerRegistry.getDefaultRegistry().register(new LoadBalancerProvider() {
+      @Override
+      public boolean isAvailable() {
+        return true;
+      }
+
+      @Override
+      public int getPriority() {
+        return 5;
+      }
+
+      @Override
+      public String getPolicyName() {
+        return "recording";
+      }
+
+      @Override
+      public LoadBalancer newLoadBalancer(Helper helper) {
+        return new LoadBalancer() {
+          @Override
+          public Status acceptResolvedAddresses(ResolvedAddresses resolved) {
+            long now = System.nanoTime();
+            int n = 0;
+            for (io.grpc.EquivalentAddressGroup g : resolved.getAddresses()) {
+              n += g.getAddresses().size();
+            }
+            System.out.println("update " + helper.getAuthority() + " " + now + " " + n);
+            return Status.OK;
+          }
+
+          @Override
+          public void handleNameResolutionError(Status error) {
+            System.out.println("error " + helper.getAuthority() + " " + System.nanoTime() + " " + error);
+          }
+
+          @Override
+          public void shutdown() {}
+        };
+      }
+    });
+  }
+
   static void register() {
     LoadBalancerRegistry.getDefaultRegistry().register(new LoadBalancerProvider() {
       @Override

@@ -7,6 +7,7 @@ import io.github.grpcconsul.registration.CheckStatus;
 import io.github.grpcconsul.internal.consul.ConsulClient;
 import io.github.grpcconsul.internal.consul.HealthResponseParser;
 import io.github.grpcconsul.internal.consul.ServiceDefinition;
+import io.github.grpcconsul.internal.resolver.UpdatePhases;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -46,6 +47,8 @@ public final class ScaleBenchmark {
   private static final String SERVICE = "scale";
   private static final int FIRST_PORT = 20000;
 
+  private static final List<String> phases = new ArrayList<>();
+
   private ScaleBenchmark() {}
 
   public static void main(String[] args) throws Exception {
@@ -64,6 +67,7 @@ public final class ScaleBenchmark {
     for (int n : sizes) {
       run(n, flips);
     }
+    phases.forEach(System.out::println);
     System.out.printf(Locale.ROOT, "end %s, load average %.1f%n", Instant.now(),
         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
   }
@@ -96,6 +100,16 @@ public final class ScaleBenchmark {
           System.out.printf(Locale.ROOT, "| %,d | %.1f / %.1f | %.1f | %.1f | %,d B | %,d |%n", n,
               endToEnd[endToEnd.length / 2] / 1e6, endToEnd[endToEnd.length - 1] / 1e6, cpuPerFlip / 1e6, parseMs,
               (heapWith - heapWithout) / n, body.length);
+          // Where the client's time goes: the same two answers (before and after one flip) through each phase.
+          consul.updateTtl("ttl:i0", CheckStatus.CRITICAL, "scale").get(10, TimeUnit.SECONDS);
+          byte[] flipped = body(agent);
+          consul.updateTtl("ttl:i0", CheckStatus.PASSING, "scale").get(10, TimeUnit.SECONDS);
+          double fetchMs = fetchMillis(agent, 10);
+          double rawMs = rawFetchMillis(agent, 10);
+          phases.add(String.format(Locale.ROOT, "%,d instances: a plain GET of the same answer, p50 of 10: %.1f ms with"
+              + " the JDK HttpClient (as the client reads it), %.1f ms over a raw socket (the agent's render and send"
+              + " alone); client phases per change, thread CPU: %s", n, fetchMs, rawMs,
+              UpdatePhases.measure(body, flipped, 10)));
         } finally {
           channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
         }
@@ -146,6 +160,39 @@ public final class ScaleBenchmark {
         URI.create("http://" + agent.httpAddress() + "/v1/health/service/" + SERVICE + "?passing=1")).build(),
         HttpResponse.BodyHandlers.ofByteArray());
     return response.body();
+  }
+
+  private static double fetchMillis(DevAgent agent, int rounds) throws Exception {
+    long[] t = new long[rounds];
+    for (int r = 0; r < rounds; r++) {
+      long t0 = System.nanoTime();
+      body(agent);
+      t[r] = System.nanoTime() - t0;
+    }
+    Arrays.sort(t);
+    return t[rounds / 2] / 1e6;
+  }
+
+  /** HTTP/1.0 GET over a plain socket, read to the end: no client-side work beyond copying the bytes. */
+  private static double rawFetchMillis(DevAgent agent, int rounds) throws Exception {
+    String[] hostPort = agent.httpAddress().split(":");
+    byte[] request = ("GET /v1/health/service/" + SERVICE + "?passing=1 HTTP/1.0\r\nHost: " + agent.httpAddress()
+        + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    long[] t = new long[rounds];
+    byte[] buffer = new byte[1 << 16];
+    for (int r = 0; r < rounds; r++) {
+      long t0 = System.nanoTime();
+      try (java.net.Socket socket = new java.net.Socket(hostPort[0], Integer.parseInt(hostPort[1]))) {
+        socket.getOutputStream().write(request);
+        java.io.InputStream in = socket.getInputStream();
+        while (in.read(buffer) >= 0) {
+          // drain
+        }
+      }
+      t[r] = System.nanoTime() - t0;
+    }
+    Arrays.sort(t);
+    return t[rounds / 2] / 1e6;
   }
 
   private static double parseCpuMillis(byte[] body) throws Exception {

@@ -27,7 +27,10 @@ import java.util.Map;
  * whole. Values read leniently, as the other parsers do ({@link JsonReaders}): null or a value of an unexpected kind
  * reads as absent, a number may stand for a string and a string for a number. Equal short strings in one response
  * (the service name, datacenter, check names, tags, outputs, an address repeated between node and service) are
- * decoded once and shared.
+ * decoded once and shared, and so are equal tag lists, meta maps and weights. Field names are compared as two packed
+ * words, not byte by byte. Once a node, service or check object has given every field read from it, the rest of that
+ * object is passed over without reading names (Consul's encoder writes each field once; a field repeated after that
+ * point would be ignored, where a field repeated earlier keeps its last value).
  *
  * <p>A body that is not a JSON array, or that ends or breaks off inside a value, is an {@link IOException}.
  *
@@ -53,16 +56,37 @@ public final class HealthResponseParser {
     return parse(text.toString().getBytes(StandardCharsets.UTF_8));
   }
 
-  /** A field name the parser looks for, with the packed prefix {@code Scanner.fieldName} computes. */
+  /** Eight bytes at a time, for finding the end of a string (the bulk of a body is string bytes). */
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+  private static final long QUOTES = 0x2222222222222222L;
+  private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
+  private static final long SPACES = 0x2020202020202020L;
+  private static final long TRUE = Scanner.word("true".getBytes(StandardCharsets.US_ASCII), 0, 4);
+  private static final long FALSE = Scanner.word("false".getBytes(StandardCharsets.US_ASCII), 0, 5);
+  private static final long NULL = Scanner.word("null".getBytes(StandardCharsets.US_ASCII), 0, 4);
+
+  /**
+   * A field name the parser looks for, as the two little-endian words {@code Scanner.fieldName} packs every name of up
+   * to 16 bytes into: a name matches when its length and both words are equal, with no byte loop.
+   */
   private static final class Key {
     final String text;
-    final byte[] bytes;
-    final long prefix;
+    final int length;
+    final long w0;
+    final long w1;
 
     Key(String text) {
+      byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+      if (bytes.length > 16) {
+        throw new IllegalArgumentException(text);
+      }
       this.text = text;
-      this.bytes = text.getBytes(StandardCharsets.US_ASCII);
-      this.prefix = Scanner.prefix(bytes, 0, bytes.length);
+      this.length = bytes.length;
+      this.w0 = Scanner.word(bytes, 0, Math.min(8, length));
+      this.w1 = length > 8 ? Scanner.word(bytes, 8, length - 8) : 0;
     }
   }
 
@@ -88,18 +112,12 @@ public final class HealthResponseParser {
   private static final Key K_SERVICE_ID = key(ConsulJson.SERVICE_ID);
   private static final Key K_OUTPUT = key(ConsulJson.OUTPUT);
 
-  /** Eight bytes at a time, for finding the end of a string (the bulk of a body is string bytes). */
-  private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final long ONES = 0x0101010101010101L;
-  private static final long HIGHS = 0x8080808080808080L;
-  private static final long QUOTES = 0x2222222222222222L;
-  private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
-
   /** A cursor over one body. Not thread-safe; one per parse. */
   private static final class Scanner {
     /** Strings up to this many bytes are looked up in (and added to) the per-parse cache. */
     private static final int CACHED_MAX_BYTES = 64;
+    /** Distinct tag lists (and meta maps) kept for sharing in one response. */
+    private static final int SHARED_MAX = 1024;
 
     private final byte[] b;
     private final int end;
@@ -108,13 +126,23 @@ public final class HealthResponseParser {
     private int keyStart;
     private int keyLength;
     private String escapedKey;
-    private long keyPrefix;
-    // The string cache: open addressing without probing (a collision replaces), keyed by the bytes' hash; an entry
-    // remembers where in the body its string's bytes are, so a lookup compares bytes without decoding.
+    /** The current name packed as {@link Key} packs one; {@code keyMatch} is its length, or -1 beyond 16 bytes. */
+    private int keyMatch;
+    private long keyW0;
+    private long keyW1;
+    // The string cache: open addressing without probing (a collision replaces), keyed by a hash of the first and last
+    // eight bytes and the length; an entry keeps those words and where in the body its bytes are, so a lookup
+    // compares two words (and, past 16 bytes, the middle) without decoding.
     private final String[] cached;
     private final int[] cachedAt;
     private final int[] cachedLength;
-    private final int mask;
+    private final long[] cachedFirst;
+    private final long[] cachedLast;
+    private final int shift;
+    // Equal tag lists and meta maps are shared too (most instances of a service carry the same ones), up to a bound.
+    private final HashMap<List<String>, List<String>> lists = new HashMap<>();
+    private final HashMap<List<String>, Map<String, String>> maps = new HashMap<>();
+    private HealthEntry.Weights lastWeights = HealthEntry.Weights.DEFAULT;
     // Scratch for tags, meta and checks, reused across entries.
     private final ArrayList<String> scratchStrings = new ArrayList<>();
     private final ArrayList<HealthEntry.Check> scratchChecks = new ArrayList<>();
@@ -122,11 +150,15 @@ public final class HealthResponseParser {
     Scanner(byte[] body) {
       this.b = body;
       this.end = body.length;
-      int slots = Integer.highestOneBit(Math.max(64, Math.min(8192, body.length / 128)));
+      // Small enough to stay in the first-level caches: most short strings of a response are either repeated often
+      // (and stay) or unique (and would only pollute a bigger table).
+      int slots = Integer.highestOneBit(Math.max(64, Math.min(1024, body.length / 64)));
       this.cached = new String[slots];
       this.cachedAt = new int[slots];
       this.cachedLength = new int[slots];
-      this.mask = slots - 1;
+      this.cachedFirst = new long[slots];
+      this.cachedLast = new long[slots];
+      this.shift = 64 - Integer.numberOfTrailingZeros(slots);
     }
 
     List<HealthEntry> healthEntries() throws IOException {
@@ -184,19 +216,29 @@ public final class HealthResponseParser {
       String address = null;
       String datacenter = null;
       Map<String, String> meta = null;
+      int seen = 0;
       pos++;
       while (hasNext('}')) {
+        if (seen == 0b11111) {
+          skipRest();
+          break;
+        }
         fieldName();
         if (keyIs(K_ID)) {
           id = string();
+          seen |= 1;
         } else if (keyIs(K_NODE)) {
           name = string();
+          seen |= 2;
         } else if (keyIs(K_ADDRESS)) {
           address = string();
+          seen |= 4;
         } else if (keyIs(K_DATACENTER)) {
           datacenter = string();
+          seen |= 8;
         } else if (keyIs(K_META)) {
           meta = stringMap();
+          seen |= 16;
         } else {
           skipValue();
         }
@@ -214,23 +256,35 @@ public final class HealthResponseParser {
       List<String> tags = null;
       Map<String, String> meta = null;
       HealthEntry.Weights weights = null;
+      int seen = 0;
       pos++;
       while (hasNext('}')) {
+        if (seen == 0b1111111) {
+          skipRest();
+          break;
+        }
         fieldName();
         if (keyIs(K_ID)) {
           id = string();
+          seen |= 1;
         } else if (keyIs(K_SERVICE)) {
           name = string();
+          seen |= 2;
         } else if (keyIs(K_ADDRESS)) {
           address = string();
+          seen |= 4;
         } else if (keyIs(K_PORT)) {
           port = (int) number(0);
+          seen |= 8;
         } else if (keyIs(K_TAGS)) {
           tags = stringList();
+          seen |= 16;
         } else if (keyIs(K_META)) {
           meta = stringMap();
+          seen |= 32;
         } else if (keyIs(K_WEIGHTS)) {
           weights = weights();
+          seen |= 64;
         } else {
           skipValue();
         }
@@ -258,7 +312,12 @@ public final class HealthResponseParser {
         }
       }
       pos++;
-      return passing == 1 && warning == 1 ? HealthEntry.Weights.DEFAULT : new HealthEntry.Weights(passing, warning);
+      HealthEntry.Weights last = lastWeights;
+      if (last.passing() != passing || last.warning() != warning) {
+        last = passing == 1 && warning == 1 ? HealthEntry.Weights.DEFAULT : new HealthEntry.Weights(passing, warning);
+        lastWeights = last;
+      }
+      return last;
     }
 
     private List<HealthEntry.Check> checks() throws IOException {
@@ -282,19 +341,29 @@ public final class HealthResponseParser {
       String status = null;
       String serviceId = null;
       String output = null;
+      int seen = 0;
       pos++;
       while (hasNext('}')) {
+        if (seen == 0b11111) {
+          skipRest();
+          break;
+        }
         fieldName();
         if (keyIs(K_CHECK_ID)) {
           checkId = string();
+          seen |= 1;
         } else if (keyIs(K_NAME)) {
           name = string();
+          seen |= 2;
         } else if (keyIs(K_STATUS)) {
           status = string();
+          seen |= 4;
         } else if (keyIs(K_SERVICE_ID)) {
           serviceId = string();
+          seen |= 8;
         } else if (keyIs(K_OUTPUT)) {
           output = string();
+          seen |= 16;
         } else {
           skipValue();
         }
@@ -319,7 +388,14 @@ public final class HealthResponseParser {
         }
       }
       pos++;
-      return List.copyOf(list);
+      List<String> shared = lists.get(list);
+      if (shared == null) {
+        shared = List.copyOf(list);
+        if (lists.size() < SHARED_MAX) {
+          lists.put(shared, shared);
+        }
+      }
+      return shared;
     }
 
     /** An object of strings (a null value reads as ""; a repeated key keeps its last value); null when not one. */
@@ -343,7 +419,14 @@ public final class HealthResponseParser {
         pairs.add(v == null ? "" : v);
       }
       pos++;
-      return immutableMap(pairs, repeatedKey);
+      Map<String, String> shared = maps.get(pairs);
+      if (shared == null) {
+        shared = immutableMap(pairs, repeatedKey);
+        if (maps.size() < SHARED_MAX) {
+          maps.put(List.copyOf(pairs), shared);
+        }
+      }
+      return shared;
     }
 
     private static Map<String, String> immutableMap(List<String> kv, boolean repeatedKey) {
@@ -492,22 +575,51 @@ public final class HealthResponseParser {
       if (length > CACHED_MAX_BYTES) {
         return new String(b, start, length, StandardCharsets.ISO_8859_1);
       }
-      int h = 0;
-      for (int i = start; i < start + length; i++) {
-        h = 31 * h + b[i];
+      long first;
+      long last;
+      if (length <= 8) {
+        first = word(b, start, length);
+        last = 0;
+      } else {
+        first = (long) LONGS.get(b, start);
+        last = (long) LONGS.get(b, start + length - 8);
       }
-      int slot = (h ^ (h >>> 15)) & mask;
+      long h = (first + length) * 0x9E3779B97F4A7C15L + last * 0xC2B2AE3D27D4EB4FL;
+      int slot = (int) ((h ^ (h >>> 29)) >>> shift);
       String hit = cached[slot];
-      int at = cachedAt[slot];
-      if (hit != null && cachedLength[slot] == length
-          && Arrays.equals(b, at, at + length, b, start, start + length)) {
-        return hit;
+      if (hit != null && cachedLength[slot] == length && cachedFirst[slot] == first && cachedLast[slot] == last) {
+        // Up to 16 bytes the two words cover every byte; beyond, compare the middle.
+        int at = cachedAt[slot];
+        if (length <= 16 || Arrays.equals(b, at + 8, at + length - 8, b, start + 8, start + length - 8)) {
+          // The next comparison reads these bytes instead: recent, so still in the cache (the first occurrence may
+          // be megabytes back).
+          cachedAt[slot] = start;
+          return hit;
+        }
       }
       String s = new String(b, start, length, StandardCharsets.ISO_8859_1);
       cached[slot] = s;
       cachedAt[slot] = start;
       cachedLength[slot] = length;
+      cachedFirst[slot] = first;
+      cachedLast[slot] = last;
       return s;
+    }
+
+    /**
+     * The {@code n} (0 to 8) bytes at {@code from}, little-endian, the bytes past them zero: one unaligned load when
+     * eight bytes are there to read.
+     */
+    static long word(byte[] bytes, int from, int n) {
+      if (from + 8 <= bytes.length) {
+        long w = (long) LONGS.get(bytes, from);
+        return n >= 8 ? w : w & ((1L << (n << 3)) - 1);
+      }
+      long w = 0;
+      for (int k = n - 1; k >= 0; k--) {
+        w = (w << 8) | (bytes[from + k] & 0xff);
+      }
+      return w;
     }
 
     /** The slow path: escapes and multi-byte UTF-8, decoded segment by segment. */
@@ -582,31 +694,34 @@ public final class HealthResponseParser {
         throw malformed(pos, "expected a field name");
       }
       int start = ++pos;
-      escapedKey = null;
       int i = nextSpecial(start);
       if (i >= end) {
         throw eof("a field name");
       }
       if (b[i] == '"') {
+        escapedKey = null;
         keyStart = start;
         keyLength = i - start;
-        keyPrefix = prefix(b, start, keyLength);
+        pack(b, start, keyLength);
         pos = i + 1;
       } else {
         escapedKey = escapedOrNonAscii(start);
         keyStart = -1;
+        byte[] utf8 = escapedKey.getBytes(StandardCharsets.UTF_8);
+        pack(utf8, 0, utf8.length);
       }
       colon();
     }
 
-    /** Up to the first eight bytes of a name, packed, with its length: equal names have equal prefixes. */
-    private static long prefix(byte[] bytes, int from, int length) {
-      long p = length;
-      int n = Math.min(7, length);
-      for (int k = 0; k < n; k++) {
-        p = (p << 8) | (bytes[from + k] & 0xff);
+    /** Packs a name's bytes as {@link Key} does, for {@link #keyIs}. */
+    private void pack(byte[] bytes, int from, int length) {
+      if (length > 16) {
+        keyMatch = -1;
+        return;
       }
-      return p;
+      keyMatch = length;
+      keyW0 = word(bytes, from, Math.min(8, length));
+      keyW1 = length > 8 ? word(bytes, from + 8, length - 8) : 0;
     }
 
     private void colon() throws IOException {
@@ -617,11 +732,7 @@ public final class HealthResponseParser {
     }
 
     private boolean keyIs(Key name) {
-      if (keyStart < 0) {
-        return escapedKey.equals(name.text);
-      }
-      return keyPrefix == name.prefix && keyLength == name.bytes.length
-          && (keyLength <= 7 || Arrays.equals(b, keyStart + 7, keyStart + keyLength, name.bytes, 7, keyLength));
+      return keyMatch == name.length && keyW0 == name.w0 && keyW1 == name.w1;
     }
 
     private String keyString() {
@@ -655,6 +766,34 @@ public final class HealthResponseParser {
         }
       }
       throw eof("an object or array");
+    }
+
+    /**
+     * Moves to the closing brace of the object being read (left for the caller), passing over its remaining fields
+     * without reading their names: once an object's every field this parser reads has been seen, the rest is skipped
+     * (Consul's encoder writes each field once, so nothing later can replace them).
+     */
+    private void skipRest() throws IOException {
+      int depth = 0;
+      byte[] b = this.b;
+      while (pos < end) {
+        byte x = b[pos];
+        if (x == '"') {
+          pos++;
+          skipStringBody();
+          continue;
+        }
+        if (x == '{' || x == '[') {
+          depth++;
+        } else if (x == '}' || x == ']') {
+          if (depth == 0) {
+            return;
+          }
+          depth--;
+        }
+        pos++;
+      }
+      throw eof("an object");
     }
 
     private void skipStringBody() throws IOException {
@@ -694,9 +833,11 @@ public final class HealthResponseParser {
       }
       int c = b[start];
       if (c != '-' && (c < '0' || c > '9')) {
-        String word = new String(b, start, pos - start, StandardCharsets.ISO_8859_1);
-        if (!word.equals("true") && !word.equals("false") && !word.equals("null")) {
-          throw malformed(start, "unexpected '" + (word.length() > 20 ? word.substring(0, 20) + "…" : word) + "'");
+        int n = pos - start;
+        long w = n <= 5 ? word(b, start, n) : -1;
+        if (w != TRUE && w != FALSE && w != NULL) {
+          String word = new String(b, start, Math.min(n, 20), StandardCharsets.ISO_8859_1);
+          throw malformed(start, "unexpected '" + (n > 20 ? word + "…" : word) + "'");
         }
       }
     }
@@ -714,11 +855,18 @@ public final class HealthResponseParser {
       pos += n;
     }
 
-    /** The next non-whitespace byte, not consumed. */
+    /**
+     * The next non-whitespace byte, not consumed. Runs of spaces go eight at a time: a pretty-printed body (what
+     * {@code consul agent -dev} and {@code ?pretty} send) is about half indentation.
+     */
     private int peek() throws IOException {
       byte[] b = this.b;
       while (pos < end) {
         byte c = b[pos];
+        if (c == ' ' && pos + 8 <= end && (long) LONGS.get(b, pos) == SPACES) {
+          pos += 8;
+          continue;
+        }
         if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
           return c;
         }
