@@ -125,23 +125,25 @@ final class ConsulHttp {
     if (req.body() != null) {
       b.header("Content-Type", "application/json");
     }
-    CompletableFuture<HttpResponse<byte[]>> f;
+    // The JDK's own future, kept for cancel(), which aborts the exchange; the body is detached from what the pooled
+    // connection keeps (DetachedBody).
+    CompletableFuture<HttpResponse<DetachedBody>> exchange;
     attempts.increment();
     ATTEMPTS_IN_JVM.increment();
     long sent = System.nanoTime();
     try {
-      f = http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+      exchange = http.sendAsync(b.build(), DetachedBody.HANDLER);
     } catch (RuntimeException e) {
       result.completeExceptionally(e);
       return;
     }
-    current.set(f);
+    current.set(exchange);
     if (result.isCancelled()) {
-      f.cancel(true);
+      exchange.cancel(true);
       return;
     }
     String what = req.method() + " " + req.path();
-    f.whenComplete((resp, err) -> {
+    exchange.thenApply(DetachedBody::detach).whenComplete((resp, err) -> {
       record(req, address, sent, resp, err);
       if (err == null) {
         IOException wrongProtocol = tlsProblems.wrongProtocolAnswer(uri, what, resp);
