@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -44,49 +45,34 @@ final class RecordingLoadBalancer extends LoadBalancer {
    * instead of queueing it: the child-process protocol of {@link OursScaleMain} and {@code SpringScaleMain}.
    */
   static void registerPrinting() {
-    LoadBalancerRegistry.getDefaultRegistry().register(new LoadBalancerProvider() {
+    register("recording", helper -> new LoadBalancer() {
       @Override
-      public boolean isAvailable() {
-        return true;
+      public Status acceptResolvedAddresses(ResolvedAddresses resolved) {
+        long now = System.nanoTime();
+        int n = 0;
+        for (io.grpc.EquivalentAddressGroup g : resolved.getAddresses()) {
+          n += g.getAddresses().size();
+        }
+        System.out.println("update " + helper.getAuthority() + " " + now + " " + n);
+        return Status.OK;
       }
 
       @Override
-      public int getPriority() {
-        return 5;
+      public void handleNameResolutionError(Status error) {
+        System.out.println("error " + helper.getAuthority() + " " + System.nanoTime() + " " + error);
       }
 
       @Override
-      public String getPolicyName() {
-        return "recording";
-      }
-
-      @Override
-      public LoadBalancer newLoadBalancer(Helper helper) {
-        return new LoadBalancer() {
-          @Override
-          public Status acceptResolvedAddresses(ResolvedAddresses resolved) {
-            long now = System.nanoTime();
-            int n = 0;
-            for (io.grpc.EquivalentAddressGroup g : resolved.getAddresses()) {
-              n += g.getAddresses().size();
-            }
-            System.out.println("update " + helper.getAuthority() + " " + now + " " + n);
-            return Status.OK;
-          }
-
-          @Override
-          public void handleNameResolutionError(Status error) {
-            System.out.println("error " + helper.getAuthority() + " " + System.nanoTime() + " " + error);
-          }
-
-          @Override
-          public void shutdown() {}
-        };
-      }
+      public void shutdown() {}
     });
   }
 
   static void register() {
+    register(POLICY, RecordingLoadBalancer::new);
+  }
+
+  /** Registers {@code factory} under {@code policy} in the default registry (priority 5, always available). */
+  private static void register(String policy, Function<Helper, LoadBalancer> factory) {
     LoadBalancerRegistry.getDefaultRegistry().register(new LoadBalancerProvider() {
       @Override
       public boolean isAvailable() {
@@ -100,12 +86,12 @@ final class RecordingLoadBalancer extends LoadBalancer {
 
       @Override
       public String getPolicyName() {
-        return POLICY;
+        return policy;
       }
 
       @Override
       public LoadBalancer newLoadBalancer(Helper helper) {
-        return new RecordingLoadBalancer(helper);
+        return factory.apply(helper);
       }
     });
   }
